@@ -1,0 +1,11 @@
+// `klp-studio verify`: placeholder until its issue lands (prints that it is not available yet).
+import type { Command } from '../main';
+
+export const command: Command = {
+  summary: '(not available yet)',
+  usage: 'usage: klp-studio verify',
+  async run(_argv, io) {
+    io.err('klp-studio verify: not available yet\n');
+    return 2;
+  },
+};

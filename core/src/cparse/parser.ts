@@ -1,0 +1,152 @@
+// Loads tree-sitter (web-tree-sitter + the C grammar wasm) once per process and parses C.
+//
+// Kernel sources are full of attribute macros (`__init`, `notrace`, `__printf(1, 2)` ...)
+// and preprocessor conditionals inside initializers, both of which derail the C grammar.
+// `prepareSource` blanks them with spaces of the same length, so every offset, line and
+// column in the tree is still an offset, line and column of the user's file.
+import { Parser, Language, Tree, Edit } from 'web-tree-sitter';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+export { Tree, Edit };
+export type { Node as SyntaxNode } from 'web-tree-sitter';
+
+let language: Language | undefined;
+let initPromise: Promise<void> | undefined;
+
+/** Where the wasm files are: beside the bundle, or in node_modules when run from sources. */
+function locate(file: string): string {
+  const candidates = [path.join(__dirname, file), path.join(__dirname, '..', file), path.join(__dirname, '..', 'dist', file)];
+  for (const c of candidates) if (fs.existsSync(c)) return c;
+  const pkg = file === 'tree-sitter-c.wasm' ? 'tree-sitter-c/tree-sitter-c.wasm' : 'web-tree-sitter/web-tree-sitter.wasm';
+  return require.resolve(pkg);
+}
+
+/** Loads the parser and the C grammar. Safe to call many times; resolves once. */
+export function initParser(): Promise<void> {
+  if (!initPromise) {
+    initPromise = (async () => {
+      await Parser.init({ locateFile: (name: string) => locate(name) });
+      language = await Language.load(locate('tree-sitter-c.wasm'));
+    })();
+  }
+  return initPromise;
+}
+
+export function isParserReady(): boolean {
+  return language !== undefined;
+}
+
+/** A new parser for the C grammar. `initParser()` must have resolved. */
+export function newParser(): Parser {
+  if (!language) throw new Error('initParser() has not completed');
+  const p = new Parser();
+  p.setLanguage(language);
+  return p;
+}
+
+let shared: Parser | undefined;
+
+/**
+ * Parses (already prepared) C text. With `oldTree` (edited to match the text) the parse is
+ * incremental. Returns null only when `shouldStop` aborts the parse.
+ */
+export function parsePrepared(text: string, oldTree?: Tree | null, shouldStop?: () => boolean): Tree | null {
+  shared ??= newParser();
+  const options = shouldStop ? { progressCallback: () => shouldStop() } : undefined;
+  return shared.parse(text, oldTree ?? null, options as never);
+}
+
+/** Kernel attribute macros that take no arguments and only annotate a declaration. */
+export const KERNEL_ATTRIBUTES = [
+  '__init', '__exit', '__initdata', '__exitdata', '__initconst', '__ref', '__refdata', '__read_mostly',
+  '__ro_after_init', '__always_unused', '__maybe_unused', '__used', '__user', '__kernel', '__iomem',
+  '__percpu', '__rcu', '__force', '__must_check', '__cold', '__hot', '__weak', '__pure', '__noreturn',
+  '__visible', '__latent_entropy', '__randomize_layout', '__packed', '__cacheline_aligned',
+  '____cacheline_aligned', '____cacheline_aligned_in_smp', '__cacheline_aligned_in_smp', 'notrace',
+  'noinline', 'noinline_for_stack', '__always_inline', '__flatten', 'asmlinkage', '__sched', '__kprobes',
+  'nokprobe_inline', '__noclone', '__nocfi', '__noinstr', 'noinstr', '__acquires', '__releases',
+  '__must_hold', '__attribute_const__', '__malloc', '__net_init', '__net_exit', '__devinit', '__devexit',
+  '__meminit', '__cpuinit', 'fastcall', '__fastcall', '__lockfunc', '__irq_entry', '__softirq_entry',
+  '__section', '__aligned', '__printf', '__scanf', '__alias', '__nonstring', '__counted_by', '__cleanup',
+  '__no_sanitize_address', '__no_kcsan', '__ksym', '__bpf_kfunc',
+];
+
+/** Attributes that take a parenthesised argument list (`__printf(1, 2)`). */
+const WITH_ARGS = new Set(['__section', '__aligned', '__printf', '__scanf', '__alias', '__counted_by', '__cleanup', '__acquires', '__releases', '__must_hold']);
+
+const ATTR_RE = new RegExp(`\\b(${KERNEL_ATTRIBUTES.join('|')})\\b`, 'g');
+const DIRECTIVE_RE = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|elifdef|elifndef)\b/;
+
+/** A blanked attribute occurrence: where it was and which one (the extractor reports them). */
+export interface BlankedAttribute {
+  name: string;
+  offset: number;
+  length: number;
+}
+
+export interface PreparedSource {
+  /** Same length as the input; attributes and conditional directives replaced by spaces. */
+  text: string;
+  attributes: BlankedAttribute[];
+}
+
+function blank(chars: string[], from: number, to: number): void {
+  for (let i = from; i < to; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+}
+
+/**
+ * Blanks kernel attribute macros and conditional-compilation directive lines (keeping both
+ * branches of an `#ifdef`, which is what an author wants analysed). Never changes length.
+ */
+export function prepareSource(text: string): PreparedSource {
+  const attributes: BlankedAttribute[] = [];
+  let chars: string[] | undefined;
+  const ensure = () => (chars ??= text.split(''));
+
+  // Conditional directives (with their continuation lines).
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const first = text.charCodeAt(lineStart);
+    if (first === 35 /* # */ || first === 32 || first === 9) {
+      const line = text.slice(lineStart, lineEnd);
+      if (DIRECTIVE_RE.test(line)) {
+        let end = lineEnd;
+        while (text[end - 1] === '\\' || (text[end - 1] === '\r' && text[end - 2] === '\\')) {
+          const next = text.indexOf('\n', end + 1);
+          end = next < 0 ? text.length : next;
+        }
+        blank(ensure(), lineStart, end);
+        lineEnd = end;
+      }
+    }
+    lineStart = lineEnd + 1;
+  }
+
+  // Attribute macros (skipping those inside strings and comments is not worth the cost:
+  // a blanked word inside a comment or string changes nothing the extractor reads, except
+  // string values, which the extractor reads from the original text).
+  ATTR_RE.lastIndex = 0;
+  for (let m = ATTR_RE.exec(text); m; m = ATTR_RE.exec(text)) {
+    const name = m[1];
+    let end = m.index + name.length;
+    if (WITH_ARGS.has(name)) {
+      let j = end;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+      if (text[j] === '(') {
+        let depth = 0;
+        for (; j < text.length; j++) {
+          if (text[j] === '(') depth++;
+          else if (text[j] === ')' && --depth === 0) { j++; break; }
+          else if (text[j] === '\n' && depth > 4) break;
+        }
+        end = j;
+      }
+    }
+    blank(ensure(), m.index, end);
+    attributes.push({ name, offset: m.index, length: end - m.index });
+  }
+  return { text: chars ? chars.join('') : text, attributes };
+}

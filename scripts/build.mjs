@@ -1,0 +1,32 @@
+// Bundles the CLI, the language server, the VS Code client and the timeline webview with
+// esbuild, and places the tree-sitter wasm files beside the bundles. Type checking is
+// separate (`npm run typecheck`). `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+mkdirSync(dist, { recursive: true });
+
+// web-tree-sitter's ESM build crashes in Parser.init once bundled as CJS: use its CJS build.
+const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') };
+const common = { bundle: true, sourcemap: true, logLevel: 'warning', alias, absWorkingDir: root };
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+const builds = [
+  { ...node, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' },
+].filter((b) => existsSync(join(root, b.entryPoints[0])));
+
+copyFileSync(join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+copyFileSync(join(root, 'node_modules/tree-sitter-c/tree-sitter-c.wasm'), join(dist, 'tree-sitter-c.wasm'));
+
+if (process.argv.includes('--watch')) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
