@@ -1,0 +1,447 @@
+// Extraction from one parsed file: the top-level declarations only (never a whole-tree
+// walk): #defines, includes, struct klp_* tables, C functions with their body facts,
+// globals, module_param and the MODULE_* / module_init / module_exit macros.
+import type { SyntaxNode, Tree } from '../cparse/parser';
+import type {
+  CallSite, CFunction, CParam, FieldInit, IncludeRef, KlpArray, KlpCallbackRefs, KlpFunc, KlpObject, KlpPatch,
+  KlpState, Location, MacroDef, MacroUse, ModuleParam, Range, ShadowCall, ShadowOp, StateCall, Value,
+} from '../model';
+import { LineIndex } from '../text';
+import { evalMacroText, evalNode, ValueScope } from './values';
+
+/** A parsed file as extraction needs it. `prepared` is the text the tree was parsed from. */
+export interface ParsedSource {
+  path: string;
+  text: string;
+  tree: Tree;
+  lines?: LineIndex;
+}
+
+/** Top-level facts that need no other file: read first for every file of a module. */
+export interface FileScopeFacts {
+  macros: MacroDef[];
+  paramNames: string[];
+}
+
+export interface FileFacts {
+  patches: KlpPatch[];
+  funcArrays: KlpArray<KlpFunc>[];
+  objArrays: KlpArray<KlpObject>[];
+  stateArrays: KlpArray<KlpState>[];
+  functions: CFunction[];
+  params: ModuleParam[];
+  shadowCalls: ShadowCall[];
+  stateCalls: StateCall[];
+  includes: IncludeRef[];
+  macroUses: (MacroUse & { name: string })[];
+  globals: { name: string; type: string; isStatic: boolean; file: string; range: Range; init?: SyntaxNode }[];
+  /** Assignments `VAR.FIELD = value;` inside functions (klp_patch fields set at run time). */
+  fieldAssignments: { variable: string; field: string; value: Value; range: Range; inFunction: string }[];
+  /** `klp_enable_patch(&VAR)` calls. */
+  enableCalls: { variable: string; range: Range; inFunction: string; resultReturned: boolean }[];
+  syntaxErrors: Location[];
+}
+
+const KLP_STRUCTS = new Set(['klp_patch', 'klp_func', 'klp_object', 'klp_state']);
+const SHADOW_OPS: Record<string, ShadowOp> = {
+  klp_shadow_alloc: 'alloc', klp_shadow_get: 'get', klp_shadow_get_or_alloc: 'get_or_alloc',
+  klp_shadow_free: 'free', klp_shadow_free_all: 'free_all',
+};
+const ATTRIBUTE_WORD = /\b(__\w+|notrace|noinline\w*|asmlinkage|noinstr|inline)\b/g;
+
+/** Top-level nodes, looking through ERROR nodes that half-typed code produces. */
+function topLevel(root: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const visit = (n: SyntaxNode, depth: number) => {
+    for (const c of n.namedChildren) {
+      if (!c) continue;
+      if ((c.type === 'ERROR' || c.type === 'preproc_if' || c.type === 'preproc_ifdef' || c.type === 'preproc_else' || c.type === 'preproc_elif' || c.type === 'linkage_specification' || c.type === 'declaration_list') && depth < 8) visit(c, depth + 1);
+      else out.push(c);
+    }
+  };
+  visit(root, 0);
+  return out;
+}
+
+export function scanFileScope(src: ParsedSource): FileScopeFacts {
+  const lines = (src.lines ??= new LineIndex(src.text));
+  const macros: MacroDef[] = [];
+  const paramNames: string[] = [];
+  for (const n of topLevel(src.tree.rootNode)) {
+    if (n.type === 'preproc_def' || n.type === 'preproc_function_def') {
+      const name = n.childForFieldName('name');
+      if (!name) continue;
+      const valueNode = n.childForFieldName('value');
+      const body = valueNode ? src.text.slice(valueNode.startIndex, valueNode.endIndex).replace(/\\\r?\n/g, ' ').trim() : '';
+      const paramsNode = n.childForFieldName('parameters');
+      macros.push({
+        file: src.path, range: lines.range(n.startIndex, n.endIndex), name: name.text, body,
+        params: paramsNode ? paramsNode.namedChildren.map((p) => p?.text ?? '') : undefined,
+        nameRange: lines.range(name.startIndex, name.endIndex),
+      });
+    } else if (n.type === 'expression_statement') {
+      const call = n.namedChild(0);
+      if (call?.type !== 'call_expression') continue;
+      const fn = call.childForFieldName('function')?.text;
+      if (fn === 'module_param' || fn === 'module_param_named' || fn === 'module_param_unsafe') {
+        const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+        const v = fn === 'module_param_named' ? args[1] : args[0];
+        if (v) paramNames.push(v.text);
+      }
+    }
+  }
+  return { macros, paramNames };
+}
+
+export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
+  const lines = (src.lines ??= new LineIndex(src.text));
+  const text = src.text;
+  const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
+  const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
+  const facts: FileFacts = {
+    patches: [], funcArrays: [], objArrays: [], stateArrays: [], functions: [], params: [], shadowCalls: [],
+    stateCalls: [], includes: [], macroUses: [], globals: [], fieldAssignments: [], enableCalls: [], syntaxErrors: [],
+  };
+  const root = src.tree.rootNode;
+  if (root.hasError) {
+    for (const e of root.descendantsOfType('ERROR').slice(0, 20)) if (e) facts.syntaxErrors.push({ file: src.path, range: R(e) });
+  }
+
+  const fieldInits = (list: SyntaxNode): FieldInit[] => {
+    const out: FieldInit[] = [];
+    for (const c of list.namedChildren) {
+      if (c?.type !== 'initializer_pair') continue;
+      const designators = c.childrenForFieldName('designator');
+      const d = designators[0];
+      const value = c.childForFieldName('value');
+      if (!d || !value || d.type !== 'field_designator') continue;
+      const field = d.namedChild(0)?.text ?? d.text.replace(/^\./, '');
+      out.push({ field, value: evalNode(value, text, scope), range: R(c), valueRange: R(value) });
+    }
+    return out;
+  };
+  const callbacksOf = (fields: FieldInit[], list: SyntaxNode | undefined): KlpCallbackRefs => {
+    const refs: KlpCallbackRefs = { ranges: {} };
+    const cb = fields.find((f) => f.field === 'callbacks');
+    if (!cb || !list) return refs;
+    refs.range = cb.range;
+    const inner = list.namedChildren.find((c) => c?.type === 'initializer_pair' && c.childrenForFieldName('designator')[0]?.namedChild(0)?.text === 'callbacks')?.childForFieldName('value');
+    if (!inner || inner.type !== 'initializer_list') return refs;
+    for (const f of fieldInits(inner)) {
+      if (f.field === 'pre_patch' || f.field === 'post_patch' || f.field === 'pre_unpatch' || f.field === 'post_unpatch' || f.field === 'shadow_dtor') {
+        const name = f.value.kind === 'ident' ? f.value.name : f.value.kind === 'address' ? f.value.name : undefined;
+        if (name) { refs[f.field] = name; refs.ranges[f.field] = f.valueRange; }
+      }
+    }
+    return refs;
+  };
+  const get = (fields: FieldInit[], name: string) => fields.find((f) => f.field === name);
+  const refName = (v: Value | undefined) => (v?.kind === 'ident' || v?.kind === 'address' ? v.name : undefined);
+
+  const klpArray = <E>(kind: 'funcs' | 'objs' | 'states', decl: SyntaxNode, nameNode: SyntaxNode, list: SyntaxNode, entry: (l: SyntaxNode) => E): KlpArray<E> => {
+    const entries: E[] = [];
+    let terminated = false;
+    let terminatorRange: Range | undefined;
+    const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+    items.forEach((item, i) => {
+      if (item.type !== 'initializer_list') return;
+      const empty = item.namedChildren.every((c) => !c || c.type === 'comment') || /^\{\s*(0\s*)?\}$/.test(T(item).replace(/\/\*[\s\S]*?\*\//g, ''));
+      if (empty) {
+        if (i === items.length - 1) { terminated = true; terminatorRange = R(item); }
+        return;
+      }
+      entries.push(entry(item));
+    });
+    const close = list.lastChild;
+    const closeRange = close && close.type === '}' ? R(close) : lines.range(list.endIndex, list.endIndex);
+    return { kind, file: src.path, range: R(decl), name: nameNode.text, nameRange: R(nameNode), entries, terminated, terminatorRange, closeBraceRange: closeRange };
+  };
+
+  const funcEntry = (l: SyntaxNode): KlpFunc => {
+    const fields = fieldInits(l);
+    const on = get(fields, 'old_name');
+    const nf = get(fields, 'new_func');
+    const sp = get(fields, 'old_sympos');
+    return {
+      file: src.path, range: R(l), fields,
+      oldName: on?.value.kind === 'string' ? on.value.value : undefined, oldNameRange: on?.valueRange,
+      newFunc: refName(nf?.value), newFuncRange: nf?.valueRange,
+      oldSympos: sp?.value.kind === 'number' ? sp.value.value : 0,
+    };
+  };
+  const objEntry = (l: SyntaxNode): KlpObject => {
+    const fields = fieldInits(l);
+    const nm = get(fields, 'name');
+    const fu = get(fields, 'funcs');
+    return {
+      file: src.path, range: R(l), fields,
+      name: nm?.value.kind === 'string' ? nm.value.value : nm && nm.value.kind !== 'null' ? nm.value.text : null,
+      nameRange: nm?.valueRange, funcsRef: refName(fu?.value), funcsRange: fu?.valueRange,
+      callbacks: callbacksOf(fields, l),
+    };
+  };
+  const stateEntry = (l: SyntaxNode): KlpState => {
+    const fields = fieldInits(l);
+    const id = get(fields, 'id');
+    const ver = get(fields, 'version');
+    const sh = get(fields, 'is_shadow');
+    const bd = get(fields, 'block_disable');
+    const boolOf = (f?: FieldInit) => (f ? (f.value.kind === 'bool' ? f.value.value : f.value.kind === 'number' ? f.value.value !== 0 : true) : undefined);
+    return {
+      file: src.path, range: R(l), fields,
+      id: id?.value.kind === 'number' ? id.value.value : undefined, idText: id?.value.text, idRange: id?.valueRange,
+      version: ver?.value.kind === 'number' ? ver.value.value : 0, versionRange: ver?.valueRange,
+      callbacks: callbacksOf(fields, l), isShadow: boolOf(sh), blockDisable: boolOf(bd),
+    };
+  };
+
+  for (const n of topLevel(root)) {
+    switch (n.type) {
+      case 'preproc_include': {
+        const p = n.childForFieldName('path');
+        if (p?.type === 'string_literal') facts.includes.push({ file: src.path, range: R(n), spec: T(p).slice(1, -1) });
+        break;
+      }
+      case 'function_definition':
+        { const f = extractFunction(n, src, lines, scope, facts); if (f) facts.functions.push(f); }
+        break;
+      case 'declaration':
+        extractDeclaration(n);
+        break;
+      case 'expression_statement': {
+        const call = n.namedChild(0);
+        if (call?.type === 'call_expression') topLevelMacroCall(call, n);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  function topLevelMacroCall(call: SyntaxNode, stmt: SyntaxNode) {
+    const fn = call.childForFieldName('function')?.text ?? '';
+    const argNodes = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
+    const args = argNodes.map((a) => (a.type === 'string_literal' ? T(a).slice(1, -1) : T(a)));
+    if (fn === 'module_param' || fn === 'module_param_named' || fn === 'module_param_unsafe') {
+      const named = fn === 'module_param_named';
+      facts.params.push({ file: src.path, range: R(stmt), name: args[0] ?? '', type: args[named ? 2 : 1] ?? '', perm: args[named ? 3 : 2] ?? '' });
+      if (named && args[1]) facts.params[facts.params.length - 1].name = args[0];
+      return;
+    }
+    if (/^(MODULE_\w+|module_init|module_exit|late_initcall|device_initcall)$/.test(fn)) {
+      facts.macroUses.push({ file: src.path, range: R(stmt), args, name: fn });
+    }
+  }
+
+  function extractDeclaration(decl: SyntaxNode) {
+    const type = decl.childForFieldName('type');
+    const isStatic = decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    const structName = type?.type === 'struct_specifier' ? type.childForFieldName('name')?.text : undefined;
+    for (const d of decl.childrenForFieldName('declarator')) {
+      if (!d) continue;
+      // Prototype: `int foo(int);`
+      let inner: SyntaxNode | null = d;
+      while (inner && (inner.type === 'pointer_declarator' || inner.type === 'attributed_declarator')) inner = inner.childForFieldName('declarator') ?? inner.namedChild(0);
+      if (inner?.type === 'function_declarator') {
+        const f = extractFunction(decl, src, lines, scope, facts, inner);
+        if (f) facts.functions.push(f);
+        continue;
+      }
+      const init = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+      const declarator = d.type === 'init_declarator' ? d.childForFieldName('declarator') : d;
+      let nameNode: SyntaxNode | null | undefined = declarator;
+      while (nameNode && nameNode.type !== 'identifier') nameNode = nameNode.childForFieldName('declarator') ?? nameNode.namedChild(0);
+      if (!nameNode) continue;
+      facts.globals.push({ name: nameNode.text, type: type ? T(type) : '', isStatic, file: src.path, range: R(decl), init: init ?? undefined });
+      if (!structName || !KLP_STRUCTS.has(structName)) continue;
+      if (structName === 'klp_patch') {
+        const fields = init?.type === 'initializer_list' ? fieldInits(init) : [];
+        const patch: KlpPatch = {
+          file: src.path, range: R(decl), name: nameNode.text, nameRange: R(nameNode), declarationOnly: !init, fields,
+          mod: get(fields, 'mod')?.value, objsRef: refName(get(fields, 'objs')?.value), statesRef: refName(get(fields, 'states')?.value),
+          replace: { initial: get(fields, 'replace'), assignments: [] }, enableCalls: [],
+        };
+        facts.patches.push(patch);
+      } else if (init?.type === 'initializer_list') {
+        if (structName === 'klp_func') facts.funcArrays.push(klpArray('funcs', decl, nameNode, init, funcEntry));
+        else if (structName === 'klp_object') facts.objArrays.push(klpArray('objs', decl, nameNode, init, objEntry));
+        else if (structName === 'klp_state') facts.stateArrays.push(klpArray('states', decl, nameNode, init, stateEntry));
+      }
+    }
+  }
+
+  return facts;
+}
+
+/** Builds a CFunction from a definition (or a prototype's function_declarator). */
+function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, scope: ValueScope, facts: FileFacts, protoDeclarator?: SyntaxNode): CFunction | undefined {
+  const text = src.text;
+  const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
+  const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
+  let fd: SyntaxNode | null | undefined = protoDeclarator ?? def.childForFieldName('declarator');
+  let stars = '';
+  while (fd && fd.type !== 'function_declarator') {
+    if (fd.type === 'pointer_declarator') stars += '*';
+    fd = fd.childForFieldName('declarator') ?? fd.namedChild(0);
+  }
+  if (!fd) return undefined;
+  const nameNode = fd.childForFieldName('declarator');
+  if (!nameNode || nameNode.type !== 'identifier') return undefined;
+  const name = nameNode.text;
+  const type = def.childForFieldName('type');
+  const returnType = ((type ? T(type) : 'int') + (stars ? ' ' + stars : '')).trim();
+  const params: CParam[] = [];
+  let variadic = false;
+  for (const p of fd.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!p) continue;
+    if (p.type === 'variadic_parameter') { variadic = true; continue; }
+    if (p.type !== 'parameter_declaration') continue;
+    const ptype = p.childForFieldName('type');
+    let pd: SyntaxNode | null | undefined = p.childForFieldName('declarator');
+    let pstars = '';
+    while (pd && pd.type !== 'identifier') { if (pd.type === 'pointer_declarator') pstars += '*'; pd = pd.childForFieldName('declarator') ?? pd.namedChild(0); }
+    const typeText = ((ptype ? T(ptype) : '') + (pstars ? ' ' + pstars : '')).trim();
+    if (typeText === 'void' && !pd) continue;
+    params.push({ type: typeText, name: pd?.text });
+  }
+  const head = text.slice(def.startIndex, nameNode.startIndex);
+  const attributes = [...new Set([...head.matchAll(ATTRIBUTE_WORD)].map((m) => m[1]).filter((a) => a !== 'inline'))];
+  const isStatic = /\bstatic\b/.test(head);
+  const isInline = /\binline\b/.test(head);
+  const body = protoDeclarator ? null : def.childForFieldName('body');
+  const fn: CFunction = {
+    file: src.path, range: R(def), name, nameRange: R(nameNode), bodyRange: body ? R(body) : undefined,
+    isPrototype: !body, returnType, params, variadic, isStatic, isInline, attributes,
+    calls: [], returns: [], globalWrites: [], staticLocals: [],
+  };
+  if (!body) return fn;
+
+  // Locals: parameters and declarations in the body (a write to anything else is a global write).
+  const locals = new Set(params.map((p) => p.name).filter((x): x is string => !!x));
+  for (const d of body.descendantsOfType('declaration')) {
+    if (!d) continue;
+    const isStaticLocal = d.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    for (const dd of d.childrenForFieldName('declarator')) {
+      let id: SyntaxNode | null | undefined = dd;
+      while (id && id.type !== 'identifier') id = id.childForFieldName('declarator') ?? id.namedChild(0);
+      if (!id) continue;
+      locals.add(id.text);
+      if (isStaticLocal) fn.staticLocals.push({ name: id.text, range: R(dd) });
+    }
+  }
+
+  for (const c of body.descendantsOfType('call_expression')) {
+    if (!c) continue;
+    const callee = c.childForFieldName('function');
+    if (!callee || callee.type !== 'identifier') continue;
+    const argNodes = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
+    const call: CallSite = { callee: callee.text, args: argNodes.map(T), argRanges: argNodes.map(R), range: R(c) };
+    fn.calls.push(call);
+    const op = SHADOW_OPS[call.callee];
+    if (op) {
+      const idNode = argNodes[op === 'free_all' ? 0 : 1];
+      if (idNode) {
+        const idVal = evalNode(idNode, text, scope);
+        const sc: ShadowCall = {
+          file: src.path, range: R(c), op, id: idVal.kind === 'number' ? idVal.value : undefined, idText: T(idNode), idRange: R(idNode),
+          idIsLiteral: idNode.type === 'number_literal', inFunction: name,
+        };
+        if (op === 'alloc' || op === 'get_or_alloc') {
+          sc.sizeText = argNodes[2] ? T(argNodes[2]) : undefined;
+          sc.gfpText = argNodes[3] ? T(argNodes[3]) : undefined;
+          sc.ctor = argNodes[4] && argNodes[4].text !== 'NULL' ? T(argNodes[4]) : undefined;
+          sc.resultChecked = allocChecked(c, body, text);
+        }
+        if (op === 'free') sc.dtor = argNodes[2] && argNodes[2].text !== 'NULL' ? T(argNodes[2]) : undefined;
+        if (op === 'free_all') sc.dtor = argNodes[1] && argNodes[1].text !== 'NULL' ? T(argNodes[1]) : undefined;
+        facts.shadowCalls.push(sc);
+      }
+    } else if (call.callee === 'klp_get_state' || call.callee === 'klp_get_prev_state') {
+      const idNode = argNodes[call.callee === 'klp_get_state' ? 1 : 0];
+      if (idNode) {
+        const idVal = evalNode(idNode, text, scope);
+        facts.stateCalls.push({ file: src.path, range: R(c), fn: call.callee, id: idVal.kind === 'number' ? idVal.value : undefined, idText: T(idNode), idRange: R(idNode), inFunction: name });
+      }
+    } else if (call.callee === 'klp_enable_patch') {
+      const a = argNodes[0];
+      const variable = a?.type === 'pointer_expression' ? a.childForFieldName('argument')?.text : a?.text;
+      if (variable) facts.enableCalls.push({ variable, range: R(c), inFunction: name, resultReturned: resultReturned(c, body) });
+    }
+  }
+
+  for (const r of body.descendantsOfType('return_statement')) {
+    if (!r) continue;
+    const v = r.namedChild(0);
+    fn.returns.push({ value: v && v.type !== 'comment' ? evalNode(v, text, scope) : undefined, range: R(r) });
+  }
+  const stmts = body.namedChildren.filter((s) => s && s.type !== 'comment');
+  const last = stmts[stmts.length - 1];
+  if (last?.type === 'return_statement') {
+    const v = last.namedChild(0);
+    if (v) fn.finalReturn = evalNode(v, text, scope);
+  }
+
+  const baseOf = (lhs: SyntaxNode): { base: SyntaxNode; field?: string } | undefined => {
+    let n: SyntaxNode | null = lhs;
+    let field: string | undefined;
+    while (n) {
+      if (n.type === 'identifier') return { base: n, field };
+      if (n.type === 'field_expression') {
+        if (n.child(1)?.type === '->') return undefined; // writes through a pointer: not a global write we can name
+        field = n.childForFieldName('field')?.text;
+        n = n.childForFieldName('argument');
+      } else if (n.type === 'subscript_expression') n = n.childForFieldName('argument');
+      else if (n.type === 'parenthesized_expression') n = n.namedChild(0);
+      else return undefined;
+    }
+    return undefined;
+  };
+  const writes = [...body.descendantsOfType('assignment_expression'), ...body.descendantsOfType('update_expression')];
+  for (const w of writes) {
+    if (!w) continue;
+    const lhs = w.type === 'assignment_expression' ? w.childForFieldName('left') : w.childForFieldName('argument');
+    if (!lhs) continue;
+    const b = baseOf(lhs);
+    if (!b || locals.has(b.base.text)) continue;
+    fn.globalWrites.push({ name: b.base.text, range: R(w) });
+    if (w.type === 'assignment_expression' && lhs.type === 'field_expression' && b.field && lhs.childForFieldName('argument')?.type === 'identifier') {
+      const right = w.childForFieldName('right');
+      if (right) facts.fieldAssignments.push({ variable: b.base.text, field: b.field, value: evalNode(right, text, scope), range: R(w), inFunction: name });
+    }
+  }
+  fn.globalWrites.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return fn;
+}
+
+/** Whether `klp_enable_patch(...)`'s result reaches a `return` of the function. */
+function resultReturned(call: SyntaxNode, body: SyntaxNode): boolean {
+  const parent = call.parent;
+  if (!parent) return false;
+  if (parent.type === 'return_statement') return true;
+  let variable: string | undefined;
+  if (parent.type === 'assignment_expression') variable = parent.childForFieldName('left')?.text;
+  else if (parent.type === 'init_declarator') variable = parent.childForFieldName('declarator')?.text;
+  if (!variable) return false;
+  return body.descendantsOfType('return_statement').some((r) => !!r && r.startIndex > call.endIndex && new RegExp(`\\b${variable}\\b`).test(r.text));
+}
+
+/** Whether the result of a shadow allocation is compared with NULL before use. */
+function allocChecked(call: SyntaxNode, body: SyntaxNode, text: string): boolean {
+  let p = call.parent;
+  while (p && p.type === 'cast_expression') p = p.parent;
+  if (!p) return false;
+  if (p.type === 'unary_expression' || p.type === 'parenthesized_expression' || p.type === 'binary_expression' || p.type === 'if_statement') return true;
+  let variable: string | undefined;
+  if (p.type === 'assignment_expression') variable = p.childForFieldName('left')?.text;
+  else if (p.type === 'init_declarator') {
+    let d: SyntaxNode | null = p.childForFieldName('declarator');
+    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator') ?? d.namedChild(0);
+    variable = d?.text;
+  } else if (p.type === 'return_statement') return true; // the caller checks
+  if (!variable) return false;
+  const after = text.slice(call.endIndex, body.endIndex);
+  const v = variable.replace(/[^\w]/g, '\\$&');
+  return new RegExp(`(!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*NULL|NULL\\s*[!=]=\\s*${v}\\b|if\\s*\\(\\s*${v}\\s*\\)|IS_ERR_OR_NULL\\(\\s*${v}\\s*\\)|WARN_ON\\(\\s*!\\s*${v})`).test(after);
+}
+
+export { evalMacroText };
