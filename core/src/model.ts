@@ -191,6 +191,12 @@ export interface CFunction extends Defined {
   isInline: boolean;
   /** Kernel attribute macros written on the definition (`__init`, `notrace`, `noinline`, ...). */
   attributes: string[];
+  /**
+   * Whether the body facts below were extracted. They are, for every function an analysis
+   * can ask about: callbacks, replacement functions, shadow constructors/destructors,
+   * module init/exit, functions that call klp_* APIs, and what those call (transitively).
+   */
+  hasBodyFacts: boolean;
   /** Calls made in the body, in source order. */
   calls: CallSite[];
   /** The value of the `return` that ends the body (what the function returns when nothing fails). */

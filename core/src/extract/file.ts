@@ -29,6 +29,8 @@ export interface FileFacts {
   objArrays: KlpArray<KlpObject>[];
   stateArrays: KlpArray<KlpState>[];
   functions: CFunction[];
+  /** Bodies whose facts are filled on demand (`fillBodyFacts`), by function. */
+  bodies: Map<CFunction, SyntaxNode>;
   params: ModuleParam[];
   shadowCalls: ShadowCall[];
   stateCalls: StateCall[];
@@ -99,7 +101,7 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
   const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
   const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
   const facts: FileFacts = {
-    patches: [], funcArrays: [], objArrays: [], stateArrays: [], functions: [], params: [], shadowCalls: [],
+    patches: [], funcArrays: [], objArrays: [], stateArrays: [], functions: [], bodies: new Map(), params: [], shadowCalls: [],
     stateCalls: [], includes: [], macroUses: [], globals: [], fieldAssignments: [], enableCalls: [], syntaxErrors: [],
   };
   const root = src.tree.rootNode;
@@ -203,7 +205,7 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
         break;
       }
       case 'function_definition':
-        { const f = extractFunction(n, src, lines, scope, facts); if (f) facts.functions.push(f); }
+        { const f = extractFunction(n, src, lines); if (f) { facts.functions.push(f); const b = n.childForFieldName('body'); if (b) facts.bodies.set(f, b); } }
         break;
       case 'declaration':
         extractDeclaration(n);
@@ -243,7 +245,7 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
       let inner: SyntaxNode | null = d;
       while (inner && (inner.type === 'pointer_declarator' || inner.type === 'attributed_declarator')) inner = inner.childForFieldName('declarator') ?? inner.namedChild(0);
       if (inner?.type === 'function_declarator') {
-        const f = extractFunction(decl, src, lines, scope, facts, inner);
+        const f = extractFunction(decl, src, lines, inner);
         if (f) facts.functions.push(f);
         continue;
       }
@@ -273,8 +275,8 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
   return facts;
 }
 
-/** Builds a CFunction from a definition (or a prototype's function_declarator). */
-function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, scope: ValueScope, facts: FileFacts, protoDeclarator?: SyntaxNode): CFunction | undefined {
+/** Builds a CFunction's signature from a definition (or a prototype's function_declarator). */
+function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, protoDeclarator?: SyntaxNode): CFunction | undefined {
   const text = src.text;
   const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
   const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
@@ -312,13 +314,37 @@ function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, s
   const fn: CFunction = {
     file: src.path, range: R(def), name, nameRange: R(nameNode), bodyRange: body ? R(body) : undefined,
     isPrototype: !body, returnType, params, variadic, isStatic, isInline, attributes,
-    calls: [], returns: [], globalWrites: [], staticLocals: [],
+    calls: [], returns: [], globalWrites: [], staticLocals: [], hasBodyFacts: false,
   };
-  if (!body) return fn;
+  return fn;
+}
+
+/**
+ * Fills a function's body facts: calls (and the shadow-variable, state and
+ * klp_enable_patch calls among them, added to FACTS), returns, global writes, static
+ * locals. Done on demand: only for the functions an analysis can ask about.
+ */
+export function fillBodyFacts(fn: CFunction, body: SyntaxNode, src: ParsedSource, scope: ValueScope, facts: FileFacts): void {
+  if (fn.hasBodyFacts) return;
+  fn.hasBodyFacts = true;
+  const text = src.text;
+  const lines = (src.lines ??= new LineIndex(src.text));
+  const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
+  const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
+  const name = fn.name;
+  const params = fn.params;
+  const byType = new Map<string, SyntaxNode[]>();
+  for (const n of body.descendantsOfType(['declaration', 'call_expression', 'return_statement', 'assignment_expression', 'update_expression'])) {
+    if (!n) continue;
+    const list = byType.get(n.type);
+    if (list) list.push(n);
+    else byType.set(n.type, [n]);
+  }
+  const of = (t: string) => byType.get(t) ?? [];
 
   // Locals: parameters and declarations in the body (a write to anything else is a global write).
   const locals = new Set(params.map((p) => p.name).filter((x): x is string => !!x));
-  for (const d of body.descendantsOfType('declaration')) {
+  for (const d of of('declaration')) {
     if (!d) continue;
     const isStaticLocal = d.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
     for (const dd of d.childrenForFieldName('declarator')) {
@@ -330,7 +356,7 @@ function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, s
     }
   }
 
-  for (const c of body.descendantsOfType('call_expression')) {
+  for (const c of of('call_expression')) {
     if (!c) continue;
     const callee = c.childForFieldName('function');
     if (!callee || callee.type !== 'identifier') continue;
@@ -369,7 +395,7 @@ function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, s
     }
   }
 
-  for (const r of body.descendantsOfType('return_statement')) {
+  for (const r of of('return_statement')) {
     if (!r) continue;
     const v = r.namedChild(0);
     fn.returns.push({ value: v && v.type !== 'comment' ? evalNode(v, text, scope) : undefined, range: R(r) });
@@ -396,7 +422,7 @@ function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, s
     }
     return undefined;
   };
-  const writes = [...body.descendantsOfType('assignment_expression'), ...body.descendantsOfType('update_expression')];
+  const writes = [...of('assignment_expression'), ...of('update_expression')];
   for (const w of writes) {
     if (!w) continue;
     const lhs = w.type === 'assignment_expression' ? w.childForFieldName('left') : w.childForFieldName('argument');
@@ -410,7 +436,6 @@ function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, s
     }
   }
   fn.globalWrites.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return fn;
 }
 
 /** Whether `klp_enable_patch(...)`'s result reaches a `return` of the function. */

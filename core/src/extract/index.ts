@@ -8,7 +8,9 @@ import type { MacroDef, ModuleModel, SourceText } from '../model';
 import { parsePrepared, prepareSource } from '../cparse/parser';
 import { LineIndex } from '../text';
 import { evalMacroText, ValueScope } from './values';
-import { extractFile, FileFacts, ParsedSource, scanFileScope } from './file';
+import { extractFile, FileFacts, fillBodyFacts, ParsedSource, scanFileScope } from './file';
+import type { CFunction } from '../model';
+import type { SyntaxNode } from '../cparse/parser';
 
 export type { ParsedSource } from './file';
 
@@ -56,6 +58,7 @@ export function extractModuleFromParsed(name: string, files: ParsedSource[]): Mo
     model.macros = macros;
 
     const all: FileFacts[] = files.map((f) => extractFile(f, scope));
+    fillRelevantBodies(files, all, scope);
     for (const facts of all) {
       model.patches.push(...facts.patches);
       model.funcArrays.push(...facts.funcArrays);
@@ -116,6 +119,45 @@ export function extractModuleFromParsed(name: string, files: ParsedSource[]): Mo
     // Never throw: keep whatever was extracted before the unexpected shape.
   }
   return model;
+}
+
+/**
+ * Body facts are extracted for the functions an analysis can ask about (see
+ * CFunction.hasBodyFacts), not for every helper of a 50,000-line extracted source.
+ */
+function fillRelevantBodies(files: ParsedSource[], all: FileFacts[], scope: ValueScope): void {
+  const where = new Map<string, { fn: CFunction; body: SyntaxNode; src: ParsedSource; facts: FileFacts }[]>();
+  all.forEach((facts, i) => {
+    for (const [fn, body] of facts.bodies) {
+      const list = where.get(fn.name) ?? [];
+      list.push({ fn, body, src: files[i], facts });
+      where.set(fn.name, list);
+    }
+  });
+  const queue: string[] = [];
+  const want = (name: string | undefined) => { if (name && where.has(name)) queue.push(name); };
+  // Functions that use the livepatch API (shadow variables, states, klp_enable_patch).
+  for (const [name, defs] of where) {
+    if (defs.some((d) => { const i = d.src.text.indexOf('klp_', d.body.startIndex); return i >= 0 && i < d.body.endIndex; })) want(name);
+  }
+  for (const facts of all) {
+    for (const a of facts.objArrays) for (const o of a.entries) for (const k of ['pre_patch', 'post_patch', 'pre_unpatch', 'post_unpatch'] as const) want(o.callbacks[k]);
+    for (const a of facts.stateArrays) for (const st of a.entries) for (const k of ['pre_patch', 'post_patch', 'pre_unpatch', 'post_unpatch', 'shadow_dtor'] as const) want(st.callbacks[k]);
+    for (const a of facts.funcArrays) for (const f of a.entries) want(f.newFunc);
+    for (const u of facts.macroUses) if (/^(module_init|module_exit|late_initcall|device_initcall)$/.test(u.name)) want(u.args[0]);
+  }
+  const done = new Set<string>();
+  while (queue.length) {
+    const name = queue.pop()!;
+    if (done.has(name)) continue;
+    done.add(name);
+    for (const d of where.get(name) ?? []) {
+      const before = d.facts.shadowCalls.length;
+      fillBodyFacts(d.fn, d.body, d.src, scope, d.facts);
+      for (const c of d.fn.calls) want(c.callee);
+      for (const sc of d.facts.shadowCalls.slice(before)) { want(sc.ctor); want(sc.dtor); }
+    }
+  }
 }
 
 /** Normalises `a/./b/../c` path segments (no file system access). */
