@@ -40,9 +40,9 @@ export function formatJson(findings: Finding[], show: PathDisplay): string {
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
-export function formatSarif(findings: Finding[], show: PathDisplay, rules: RuleInfo[]): string {
+export function formatSarif(findings: Finding[], show: PathDisplay, rules: readonly RuleInfo[]): string {
   const used = new Set(findings.map((f) => f.code));
-  const ruleList = rules.filter((r) => used.has(r.code));
+  const ruleList: RuleInfo[] = rules.filter((r) => used.has(r.code));
   for (const code of used) if (!ruleList.some((r) => r.code === code)) ruleList.push({ code, severity: 'warning', title: code });
   ruleList.sort((a, b) => (a.code < b.code ? -1 : 1));
   const index = new Map(ruleList.map((r, i) => [r.code, i]));
