@@ -1,11 +1,25 @@
-// `klp-studio lsp`: placeholder until its issue lands (prints that it is not available yet).
+// `klp-studio lsp --stdio`: runs the language server in this process over stdin/stdout
+// (the same server as dist/server.js), for Neovim, Emacs, Helix and other LSP clients.
 import type { Command } from '../main';
+import { parseArgs, flag, UsageError } from '../io';
 
 export const command: Command = {
-  summary: '(not available yet)',
-  usage: 'usage: klp-studio lsp',
-  async run(_argv, io) {
-    io.err('klp-studio lsp: not available yet\n');
-    return 2;
+  summary: 'run the language server (LSP over stdio) for any editor',
+  usage: [
+    'usage: klp-studio lsp --stdio',
+    '',
+    'Runs the KLP Studio language server, speaking LSP on stdin/stdout until the client',
+    'disconnects. Diagnostics, hover, definition, references, symbols, quick fixes, code',
+    'lenses and the klp/* requests (docs/LSP.md). Logs go to the client (window/logMessage).',
+  ].join('\n'),
+  async run(argv) {
+    const args = parseArgs(argv, [], ['--stdio']);
+    if (!flag(args, '--stdio')) throw new UsageError('only the stdio transport is supported: pass --stdio');
+    if (args.positionals.length) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+    const { createConnection, ProposedFeatures } = await import('vscode-languageserver/node');
+    const { startServer } = await import('../../../server/src/server');
+    const connection = startServer(createConnection(ProposedFeatures.all, process.stdin, process.stdout));
+    // Resolve only when the client goes away, so main() does not set an exit code early.
+    return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
   },
 };

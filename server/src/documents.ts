@@ -1,0 +1,114 @@
+// Open documents (LSP textDocument/didOpen, didChange with incremental sync, didClose).
+// A C document is a CDocument: each change edits the old tree and reparses incrementally,
+// never from scratch. Other documents (klp.series, Kbuild, .klpsim) are kept as text. The
+// overlay FileHost makes unsaved editor contents win over the disk for the whole server.
+import type {
+  DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+} from 'vscode-languageserver/node';
+import { CDocument } from '../../core/src/cparse/document';
+import type { FileHost } from '../../core/src/host';
+import { LineIndex } from '../../core/src/text';
+import { UriBook, uriToPath } from './uris';
+
+export interface OpenDocument {
+  uri: string;
+  path: string;
+  languageId: string;
+  /** The client's version number. */
+  version: number;
+  /** Set for C sources and headers. */
+  c?: CDocument;
+  /** The text of a non-C document. */
+  plain?: string;
+}
+
+export type DocumentEvent = 'open' | 'change' | 'close';
+
+export function isCSource(path: string, languageId?: string): boolean {
+  return /\.(c|h)$/.test(path) || languageId === 'c';
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, OpenDocument>();
+  private readonly listeners: ((doc: OpenDocument, event: DocumentEvent) => void)[] = [];
+
+  constructor(readonly uris: UriBook) {}
+
+  onDidChange(listener: (doc: OpenDocument, event: DocumentEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(path: string): OpenDocument | undefined {
+    return this.docs.get(path);
+  }
+
+  all(): OpenDocument[] {
+    return [...this.docs.values()];
+  }
+
+  textOf(doc: OpenDocument): string {
+    return doc.c ? doc.c.text : doc.plain ?? '';
+  }
+
+  /** Line index of an open document (C documents keep theirs up to date). */
+  linesOf(doc: OpenDocument): LineIndex {
+    return doc.c ? doc.c.lines : new LineIndex(doc.plain ?? '');
+  }
+
+  open(p: DidOpenTextDocumentParams): void {
+    const path = uriToPath(p.textDocument.uri);
+    if (!path) return;
+    this.uris.remember(path, p.textDocument.uri);
+    this.docs.get(path)?.c?.dispose();
+    const { languageId, version, text } = p.textDocument;
+    const doc: OpenDocument = { uri: p.textDocument.uri, path, languageId, version };
+    if (isCSource(path, languageId)) doc.c = new CDocument(path, text);
+    else doc.plain = text;
+    this.docs.set(path, doc);
+    this.emit(doc, 'open');
+  }
+
+  change(p: DidChangeTextDocumentParams): void {
+    const path = uriToPath(p.textDocument.uri);
+    const doc = path ? this.docs.get(path) : undefined;
+    if (!doc) return;
+    doc.version = p.textDocument.version ?? doc.version + 1;
+    if (doc.c) {
+      doc.c.applyChanges(p.contentChanges.map((ch) => ('range' in ch ? { range: ch.range, text: ch.text } : { text: ch.text })));
+    } else {
+      let text = doc.plain ?? '';
+      for (const ch of p.contentChanges) {
+        if ('range' in ch) {
+          const lines = new LineIndex(text);
+          text = text.slice(0, lines.offsetAt(ch.range.start)) + ch.text + text.slice(lines.offsetAt(ch.range.end));
+        } else text = ch.text;
+      }
+      doc.plain = text;
+    }
+    this.emit(doc, 'change');
+  }
+
+  close(p: DidCloseTextDocumentParams): void {
+    const path = uriToPath(p.textDocument.uri);
+    const doc = path ? this.docs.get(path) : undefined;
+    if (!doc) return;
+    this.docs.delete(doc.path);
+    doc.c?.dispose();
+    this.emit(doc, 'close');
+  }
+
+  /** A FileHost where open documents win over DISK. */
+  overlay(disk: FileHost): FileHost {
+    return {
+      readFile: (p) => {
+        const doc = this.docs.get(p);
+        return doc ? this.textOf(doc) : disk.readFile(p);
+      },
+      readDir: (p) => disk.readDir(p),
+    };
+  }
+
+  private emit(doc: OpenDocument, event: DocumentEvent): void {
+    for (const l of this.listeners) l(doc, event);
+  }
+}

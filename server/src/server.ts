@@ -1,0 +1,252 @@
+// The KLP Studio language server (bundled to dist/server.js; also `klp-studio lsp --stdio`).
+// Wires the connection to one file per feature: documents (incremental sync), workspace
+// index + file watching, the analysis queue and diagnostics, hover, definition, references,
+// symbols, code actions, code lenses and the custom klp/* requests (common/src/protocol.ts).
+// Settings read: `klpStudio.rules.severity` (rule code -> error|warning|information|hint|off).
+import {
+  createConnection, DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind,
+  type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { initParser } from '../../core/src/cparse/parser';
+import type { Severity } from '../../core/src/findings';
+import { nodeHost } from '../../common/src/nodeHost';
+import { FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest } from '../../common/src/protocol';
+import { Analyzer } from './analysis';
+import { codeActions } from './codeActions';
+import { codeLenses } from './codeLens';
+import type { ServerContext } from './context';
+import { definition } from './definition';
+import { DiagnosticsPublisher } from './diagnostics';
+import { DocumentStore } from './documents';
+import { hover } from './hover';
+import { references } from './references';
+import { fileInfo, listModules, seriesOverview, simulate } from './requests';
+import { documentSymbols, workspaceSymbols } from './symbols';
+import { UriBook, uriToPath } from './uris';
+import { isStructural, WorkspaceIndex } from './workspace';
+
+export const SETTINGS_SECTION = 'klpStudio';
+
+/** `klpStudio.rules.severity` values, normalised to the core's severities. */
+export function parseSeverities(raw: unknown): Record<string, Severity | 'off'> {
+  const out: Record<string, Severity | 'off'> = {};
+  if (!raw || typeof raw !== 'object') return out;
+  for (const [code, value] of Object.entries(raw as Record<string, unknown>)) {
+    const v = typeof value === 'string' ? value.toLowerCase() : '';
+    const norm = v === 'information' ? 'info' : v;
+    if (['error', 'warning', 'info', 'hint', 'off'].includes(norm)) out[code.toUpperCase()] = norm as Severity | 'off';
+  }
+  return out;
+}
+
+function severitiesFromSettings(settings: unknown): Record<string, Severity | 'off'> {
+  const s = settings as { rules?: { severity?: unknown }; 'rules.severity'?: unknown } | undefined;
+  return parseSeverities(s?.rules?.severity ?? s?.['rules.severity']);
+}
+
+/** Wraps a handler: a failure is logged and answered with FALLBACK, never a crash. */
+function safe<P, R>(ctx: { log(m: string): void }, name: string, fallback: R, fn: (p: P) => R): (p: P) => R {
+  return (p: P) => {
+    try {
+      return fn(p);
+    } catch (e) {
+      ctx.log(`${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return fallback;
+    }
+  };
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+  const uris = new UriBook();
+  const docs = new DocumentStore(uris);
+  const host = docs.overlay(nodeHost);
+  const index = new WorkspaceIndex(host);
+  const log = (m: string) => connection.console.log(m);
+  let analyzer!: Analyzer;
+  const publisher = new DiagnosticsPublisher(connection, uris, (p) => analyzer.findingsFor(p), (p) => docs.get(p)?.version);
+  analyzer = new Analyzer(index, docs, host, (files) => {
+    for (const f of files) analyzer.published.add(f);
+    publisher.publish(files);
+  }, log);
+  const ctx: ServerContext = { docs, index, analyzer, host, uris, log };
+
+  let caps: InitializeParams['capabilities'] = {};
+  let initOptions: unknown;
+  let indexed: Promise<void> = Promise.resolve();
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    caps = params.capabilities;
+    initOptions = params.initializationOptions;
+    publisher.supportsRelated = caps.textDocument?.publishDiagnostics?.relatedInformation ?? false;
+    const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    const rootUri = params.rootUri ? uriToPath(params.rootUri) : params.rootPath ?? undefined;
+    if (!roots.length && rootUri) roots.push(rootUri);
+    index.setRoots(roots);
+    analyzer.settings.ruleSeverity = severitiesFromSettings((initOptions as { settings?: unknown } | undefined)?.settings ?? initOptions);
+    await initParser();
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: { label: 'Livepatch' },
+        workspaceSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'klp-studio', version: '0.1.0' },
+    };
+  });
+
+  async function loadSettings(): Promise<void> {
+    if (!caps.workspace?.configuration) return;
+    try {
+      const s = await connection.workspace.getConfiguration(SETTINGS_SECTION);
+      analyzer.settings.ruleSeverity = severitiesFromSettings(s);
+    } catch {
+      // The client may not answer configuration requests: keep what we have.
+    }
+  }
+
+  /** Indexes the workspace folders with work-done progress, then analyses every module. */
+  async function reindex(title: string): Promise<void> {
+    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
+    if (caps.window?.workDoneProgress) {
+      try {
+        progress = await connection.window.createWorkDoneProgress();
+        progress.begin(title, 0, 'discovering modules', false);
+      } catch {
+        progress = undefined;
+      }
+    }
+    const started = Date.now();
+    const changed = index.rebuild((root, i, n) => progress?.report(Math.round((i / Math.max(1, n)) * 50), root));
+    for (const key of changed) if (!index.get(key)) analyzer.forget(key);
+    analyzer.markSeriesDirty();
+    analyzer.schedule([...changed].filter((k) => index.get(k)));
+    // Modules of open documents are always current.
+    for (const d of docs.all()) analyzer.schedule(index.modulesOf(d.path).map((m) => m.key));
+    progress?.report(50, `analysing ${index.all().length} modules`);
+    await waitIdle();
+    progress?.done();
+    log(`indexed ${index.all().length} modules in ${index.roots.length} folder(s) in ${Date.now() - started} ms`);
+  }
+
+  function waitIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (analyzer.isIdle() ? resolve() : setTimeout(check, 10));
+      check();
+    });
+  }
+
+  connection.onInitialized(async () => {
+    if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*.{c,h}' }, { globPattern: '**/{Kbuild,Makefile,klp.series}' }],
+      });
+    }
+    if (caps.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+        const roots = index.roots.filter((r) => !removed.has(r));
+        for (const f of e.added) {
+          const p = uriToPath(f.uri);
+          if (p) roots.push(p);
+        }
+        index.setRoots(roots);
+        indexed = reindex('Indexing livepatch modules');
+      });
+    }
+    await loadSettings();
+    indexed = reindex('Indexing livepatch modules');
+  });
+
+  connection.onDidChangeConfiguration(async (p) => {
+    const s = (p.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
+    if (s) analyzer.settings.ruleSeverity = severitiesFromSettings(s);
+    else await loadSettings();
+    analyzer.scheduleAll();
+  });
+
+  // Documents: parse on every change (incremental), analyse through the queue.
+  connection.onDidOpenTextDocument(safe(ctx, 'didOpen', undefined, (p) => docs.open(p)));
+  connection.onDidChangeTextDocument(safe(ctx, 'didChange', undefined, (p) => docs.change(p)));
+  connection.onDidCloseTextDocument(safe(ctx, 'didClose', undefined, (p) => docs.close(p)));
+  docs.onDidChange((doc, event) => {
+    if (isStructural(doc.path)) {
+      if (event !== 'open') structuralChange();
+      return;
+    }
+    const modules = index.modulesOf(doc.path).map((m) => m.key);
+    if (event === 'close') {
+      // The disk version counts again (it may differ from what the editor had).
+      analyzer.closeDocument(doc.path);
+      analyzer.schedule(modules);
+      publisher.publish([doc.path]);
+    } else analyzer.schedule(modules, event === 'change');
+  });
+
+  let structuralTimer: NodeJS.Timeout | undefined;
+  function structuralChange(): void {
+    if (structuralTimer) clearTimeout(structuralTimer);
+    structuralTimer = setTimeout(() => {
+      structuralTimer = undefined;
+      indexed = indexed.then(() => reindex('Re-indexing livepatch modules'));
+    }, 50);
+  }
+
+  connection.onDidChangeWatchedFiles(safe(ctx, 'didChangeWatchedFiles', undefined, (p) => {
+    let structural = false;
+    for (const ch of p.changes) {
+      const path = uriToPath(ch.uri);
+      if (!path) continue;
+      if (isStructural(path) || ch.type !== FileChangeType.Changed) structural = true;
+      analyzer.diskChanged(path);
+    }
+    if (structural) structuralChange();
+  }));
+
+  connection.onHover(safe(ctx, 'hover', null, (p) => hover(ctx, p)));
+  connection.onDefinition(safe(ctx, 'definition', null, (p) => definition(ctx, p)));
+  connection.onReferences(safe(ctx, 'references', null, (p) => references(ctx, p)));
+  connection.onDocumentSymbol(safe(ctx, 'documentSymbol', [], (p) => documentSymbols(ctx, p)));
+  connection.onWorkspaceSymbol(safe(ctx, 'workspaceSymbol', [], (p) => workspaceSymbols(ctx, p)));
+  connection.onCodeAction(safe(ctx, 'codeAction', [], (p) => codeActions(ctx, p)));
+  connection.onCodeLens(safe(ctx, 'codeLens', [], (p) => codeLenses(ctx, p)));
+
+  // Custom requests wait for the first index so that they see every module.
+  connection.onRequest(ModulesRequest.method, async (p: Parameters<typeof listModules>[1]) => {
+    await indexed;
+    return safe(ctx, ModulesRequest.method, [], (q: typeof p) => listModules(ctx, q))(p);
+  });
+  connection.onRequest(FileInfoRequest.method, async (p: Parameters<typeof fileInfo>[1]) => {
+    await indexed;
+    return safe(ctx, FileInfoRequest.method, {}, (q: typeof p) => fileInfo(ctx, q))(p);
+  });
+  connection.onRequest(SeriesOverviewRequest.method, async (p: Parameters<typeof seriesOverview>[1]) => {
+    await indexed;
+    return safe(ctx, SeriesOverviewRequest.method, null, (q: typeof p) => seriesOverview(ctx, q))(p ?? {});
+  });
+  connection.onRequest(SimulateRequest.method, async (p: Parameters<typeof simulate>[1]) => {
+    await indexed;
+    try {
+      return simulate(ctx, p);
+    } catch (e) {
+      log(`simulate failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return { ok: false, errors: [{ message: `internal error: ${e instanceof Error ? e.message : String(e)}` }] };
+    }
+  });
+
+  connection.onShutdown(() => {
+    for (const d of docs.all()) d.c?.dispose();
+  });
+
+  connection.listen();
+  return connection;
+}
+
+// Started directly (dist/server.js): listen on the transport given on the command line
+// (--stdio, --node-ipc, --socket=N). Inside the CLI bundle, `lsp` calls startServer itself.
+if (require.main === module && /server\.[jt]s$/.test(require.main.filename)) startServer();
