@@ -1,11 +1,165 @@
-// `klp-studio verify`: placeholder until its issue lands (prints that it is not available yet).
+// `klp-studio verify SCENARIO`: runs a `.klpsim` scenario on a real Linux kernel (Debian
+// 12's 6.1 under QEMU, or --kernel-image/--kernel-build) and on the simulator, prints both
+// transcripts and their unified diff. Exit 0 when they agree, 1 when they differ, 2 for
+// bad usage or a malformed scenario, 3 when this machine cannot run the check (with what
+// is missing and how to install it). A progress line on the terminal; Ctrl-C cancels and
+// cleans up. The host side lives in verify/src, the pure parts in core/src/verify.
+import * as path from 'node:path';
 import type { Command } from '../main';
+import { choice, flag, option, parseArgs, UsageError, type CliIO } from '../io';
+import { initParser } from '../../../core/src/cparse/parser';
+import { simulateFile } from '../../../core/src/sim';
+import { compareTranscripts, type Comparison } from '../../../core/src/verify/compare';
+import { transcriptText } from '../../../core/src/verify/transcript';
+import { nodeHost } from '../../../common/src/nodeHost';
+import { VerifyCancelled, VerifyEnvError } from '../../../verify/src/env';
+import { runOnRealKernel, VerifyInputError, type VerifyRun } from '../../../verify/src/run';
+
+const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--format text|json] [--keep] [--timeout S]
+                         [--kernel debian-12 | --kernel-image FILE --kernel-build DIR]
+                         [--smp N] [--accel tcg|kvm] [--no-diff]
+
+Runs the scenario on a real kernel under QEMU and on the simulator, and prints the real
+transcript, the simulated one and a unified diff (simulator -> real kernel). Modules are
+looked up as 'simulate' does (the scenario's folder, then every --path DIR), built with
+Kbuild against the kernel's headers and cached with the kernel in ~/.cache/klp-studio/verify
+(or $KLP_STUDIO_CACHE). '#@' directives are simulator-only: they are not enacted.
+
+  --path DIR            another folder to look for module sources in (repeatable)
+  --format text|json    output format (default text)
+  --keep                keep the run folder (initramfs, init script, logs) and print it
+  --timeout S           stop the VM after S seconds (default: from the scenario's length)
+  --kernel debian-12    Debian 12's kernel, fetched with apt-get download (default)
+  --kernel-image FILE   boot this bzImage instead; --kernel-build DIR: its build tree
+  --smp N               guest CPUs (default 1: transitions finish inside each command)
+  --accel tcg|kvm       QEMU accelerator (default tcg; nested KVM is often broken)
+  --no-diff             only run the real kernel and print its transcript
+exit status: 0 the transcripts agree (or --no-diff), 1 they differ, 2 bad usage or
+scenario, 3 this machine cannot run the check (missing tools, no network, build error,
+VM timeout), 130 cancelled`;
+
+interface JsonReport {
+  schema: 'klp-studio/verify';
+  version: 1;
+  scenario: string;
+  kernel: { profile: string; release: string; version: string };
+  agree: boolean | null;
+  real: { transcript: string[]; tainted?: number; steps: { line: number; command: string; result: string | number | null; kernel: string[]; settleMs: number | 'timeout' | null }[] };
+  simulated: { transcript: string[] } | null;
+  diff: string;
+  notes: string[];
+  directives: { line: number; text: string }[];
+  modules: { name: string; cached: boolean; fromSources: boolean }[];
+  timings: VerifyRun['timings'];
+  runDir?: string;
+}
+
+function progressLine(io: CliIO): (m: string) => void {
+  if (!io.isTTY) return () => {};
+  return (m) => io.err(`\r\x1b[Kverify: ${m.length > 100 ? m.slice(0, 97) + '...' : m}`);
+}
 
 export const command: Command = {
-  summary: '(not available yet)',
-  usage: 'usage: klp-studio verify',
-  async run(_argv, io) {
-    io.err('klp-studio verify: not available yet\n');
-    return 2;
+  summary: 'run a scenario on a real kernel under QEMU and diff it with the simulator',
+  usage: USAGE,
+  async run(argv, io) {
+    const args = parseArgs(argv, ['--path', '--format', '--timeout', '--kernel', '--kernel-image', '--kernel-build', '--smp', '--accel'], ['--keep', '--no-diff', '--diff']);
+    const format = choice(args, '--format', ['text', 'json'] as const, 'text');
+    choice(args, '--kernel', ['debian-12'] as const, 'debian-12');
+    const accel = choice(args, '--accel', ['tcg', 'kvm'] as const, 'tcg');
+    if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing SCENARIO');
+    const num = (name: string, min: number): number | undefined => {
+      const v = option(args, name);
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min) throw new UsageError(`${name} needs a number >= ${min} (got '${v}')`);
+      return n;
+    };
+    const timeoutS = num('--timeout', 1);
+    const smp = num('--smp', 1);
+    const image = option(args, '--kernel-image');
+    const build = option(args, '--kernel-build');
+    if (Boolean(image) !== Boolean(build)) throw new UsageError('--kernel-image and --kernel-build go together');
+    const given = args.positionals[0];
+    const file = path.resolve(io.cwd, given);
+    const text = nodeHost.readFile(file);
+    if (text === undefined) {
+      io.err(`klp-studio verify: ${given}: No such file or directory\n`);
+      return 2;
+    }
+    const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
+    const withSim = !flag(args, '--no-diff');
+
+    // The simulator first: it validates the scenario (and is instant).
+    let simulated: string[] | undefined;
+    if (withSim) {
+      await initParser();
+      const sim = simulateFile(file, text, dirs, nodeHost, { debug: true });
+      if (sim.errors.length) {
+        io.err(sim.errors.map((e) => (e.startsWith(file + ':') ? given + e.slice(file.length) : e)).join('\n') + '\n');
+        return sim.exitStatus === 1 ? 3 : 2;
+      }
+      simulated = sim.transcript;
+    }
+
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    const progress = progressLine(io);
+    let run: VerifyRun;
+    try {
+      run = await runOnRealKernel({
+        scenarioPath: file, searchDirs: dirs, kernelImage: image && path.resolve(io.cwd, image), kernelBuild: build && path.resolve(io.cwd, build),
+        smp, accel, timeoutS, keep: flag(args, '--keep'), signal: controller.signal, progress,
+      });
+    } catch (e) {
+      if (io.isTTY) io.err('\r\x1b[K');
+      if (e instanceof VerifyCancelled) { io.err('klp-studio verify: cancelled\n'); return 130; }
+      if (e instanceof VerifyInputError) { io.err(`klp-studio verify: ${e.message}\n`); return 2; }
+      if (e instanceof VerifyEnvError) { io.err(`klp-studio verify: ${e.message}\n`); return 3; }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+    if (io.isTTY) io.err('\r\x1b[K');
+
+    const cmp: Comparison | undefined = simulated ? compareTranscripts(run.plan, run.kernel.version, run.kernel.release, run.real.lines, simulated) : undefined;
+    const notes = cmp?.notes ?? [];
+    if (!cmp && run.plan.directives.length) notes.push(`${run.plan.directives.length} #@ directive(s) were not enacted on the real kernel`);
+    for (const s of run.real.steps) if (s.settled === 'timeout') notes.push(`line ${s.command.line}: a transition was still pending when the next command ran (settling gave up after 3 s)`);
+    const stand = run.modules.filter((m) => !m.fromSources).map((m) => m.name);
+    if (stand.length) notes.push(`no sources for ${stand.join(', ')}: loaded an empty stand-in module of that name`);
+
+    if (format === 'json') {
+      const report: JsonReport = {
+        schema: 'klp-studio/verify', version: 1, scenario: given,
+        kernel: { profile: run.kernel.profile, release: run.kernel.release, version: run.kernel.version },
+        agree: cmp ? cmp.agree : null,
+        real: {
+          transcript: run.real.lines, tainted: run.real.tainted,
+          steps: run.real.steps.map((s) => ({ line: s.command.line, command: s.command.text, result: s.result ?? null, kernel: s.kernel, settleMs: s.settled ?? null })),
+        },
+        simulated: simulated ? { transcript: simulated } : null,
+        diff: cmp?.diff ?? '', notes, directives: run.plan.directives,
+        modules: run.modules.map((m) => ({ name: m.name, cached: m.cached, fromSources: m.fromSources })),
+        timings: run.timings, runDir: run.runDir,
+      };
+      io.out(JSON.stringify(report, null, 1) + '\n');
+    } else {
+      io.out(`== real kernel ${run.kernel.release} (QEMU ${accel}, ${smp ?? 1} CPU): ${given}\n`);
+      io.out(transcriptText(run.real.lines));
+      if (cmp && simulated) {
+        io.out(`== simulator: ${given}\n`);
+        io.out(transcriptText(simulated));
+        io.out(cmp.agree ? '== no differences\n' : `== differences (simulator -> real kernel)\n${cmp.diff}`);
+      }
+      for (const n of notes) io.err(`klp-studio verify: note: ${n}\n`);
+      if (run.runDir) io.err(`klp-studio verify: run folder kept: ${run.runDir}\n`);
+      const t = run.timings;
+      io.err(`klp-studio verify: ${(t.totalMs / 1000).toFixed(1)} s (prepare ${(t.prepareMs / 1000).toFixed(1)} s, VM ${(t.vmMs / 1000).toFixed(1)} s${t.bootMs !== undefined ? `, boot ${(t.bootMs / 1000).toFixed(1)} s` : ''})\n`);
+    }
+    return cmp && !cmp.agree ? 1 : 0;
   },
 };
