@@ -27,9 +27,10 @@ struct acme_entry *acme_cache_lookup(struct acme_cache *c, u32 key)
 {
 	struct acme_entry *e;
 
-	hlist_for_each_entry(e, &c->buckets[acme_bucket(key)], node)
+	hlist_for_each_entry(e, &c->buckets[acme_bucket(key)], node) {
 		if (e->key == key)
 			return e;
+	}
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(acme_cache_lookup);
@@ -73,9 +74,11 @@ void acme_cache_shrink(struct acme_cache *c, unsigned int target)
 	unsigned int i;
 
 	mutex_lock(&c->lock);
-	for (i = 0; i < ACME_CACHE_BUCKETS && c->nr_entries > target; i++)
-		hlist_for_each_entry_safe(e, tmp, &c->buckets[i], node)
+	for (i = 0; i < ACME_CACHE_BUCKETS && c->nr_entries > target; i++) {
+		hlist_for_each_entry_safe(e, tmp, &c->buckets[i], node) {
 			acme_cache_evict(c, e);
+		}
+	}
 	mutex_unlock(&c->lock);
 }
 EXPORT_SYMBOL_GPL(acme_cache_shrink);
