@@ -40,7 +40,9 @@ export const command: Command = {
     const r = simulateFile(file, text, dirs, nodeHost, { debug });
     if (r.errors.length) {
       // Report with the path as the user gave it.
-      io.err(r.errors.map((e) => (e.startsWith(file + ':') ? given + e.slice(file.length) : e)).join('\n') + '\n');
+      // Report with the paths as the user gave them (relative to the current directory).
+      const rel = (e: string) => (e.startsWith(file + ':') ? given + e.slice(file.length) : e).split(io.cwd.replace(/\/$/, '') + '/').join('');
+      io.err(r.errors.map(rel).join('\n') + '\n');
       return r.exitStatus;
     }
     if (format === 'json') {
