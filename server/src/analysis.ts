@@ -40,6 +40,8 @@ export class Analyzer {
   /** Bumped by every schedule(): a run that sees it change stops (its work is stale). */
   private generation = 0;
   private lastEditAt = 0;
+  /** Files analysed by a request whose publication waits for the series run. */
+  private readonly unpublished = new Set<string>();
   private lastRunMs = 0;
   settings: AnalysisSettings = { ruleSeverity: {} };
   /** Files published at least once (so that emptied ones are cleared). */
@@ -112,7 +114,8 @@ export class Analyzer {
     if (this.running) return; // the running loop picks up what is pending
     this.running = true;
     const started = Date.now();
-    const touched = new Set<string>();
+    const touched = new Set<string>(this.unpublished);
+    this.unpublished.clear();
     let count = 0;
     try {
       while (this.pending.size) {
@@ -156,7 +159,7 @@ export class Analyzer {
     const model = this.extract(m);
     const previous = this.models.get(key);
     this.models.set(key, model);
-    const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity });
+    const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, sourceText: (f) => this.host.readFile(f), log: this.log });
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);
@@ -190,7 +193,8 @@ export class Analyzer {
   private analyseSeries(touched: Set<string>): void {
     this.seriesDirty = false;
     const before = this.series;
-    this.series = analyseSeries(seriesOfModules(this.index, this.host, (k) => this.models.get(k)?.isLivepatch ?? false), (key) => this.models.get(key));
+    const infos = seriesOfModules(this.index, this.host, (k) => this.models.get(k)?.isLivepatch ?? false);
+    this.series = analyseSeries(infos, (key) => this.models.get(key), { readText: (f) => this.host.readFile(f), severity: this.settings.ruleSeverity, log: this.log });
     for (const s of [...before, ...this.series]) for (const f of s.findings) touched.add(f.file);
   }
 
@@ -214,7 +218,18 @@ export class Analyzer {
     if (this.pending.has(key) || !this.models.has(key)) {
       const touched = new Set<string>();
       this.analyse(key, touched);
-      if (touched.size) this.publish(touched);
+      if (!this.seriesDirty) {
+        if (touched.size) this.publish(touched);
+      } else {
+        // Publish together with the series findings (never stale series findings with a new version).
+        for (const f of touched) this.unpublished.add(f);
+        if (!this.timer && !this.running) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            void this.run();
+          }, 0);
+        }
+      }
     }
     return this.models.get(key);
   }

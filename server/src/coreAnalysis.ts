@@ -1,24 +1,37 @@
-// The server's one door into the core analyses: the single-module rules and the series
-// analysis. Keeps the rest of the server independent of how the core spells them.
+// The server's one door into the core analyses: the single-module rules (core/src/rules)
+// and the series analysis (core/src/series). Keeps the rest of the server independent of
+// how the core spells them, and applies the severity settings to series findings too.
 import type { Finding, Severity } from '../../core/src/findings';
 import type { FileHost } from '../../core/src/host';
 import type { CFunction, ModuleModel } from '../../core/src/model';
 import { normalize } from '../../core/src/extract';
+import { runModuleRules } from '../../core/src/rules';
+import { analyzeSeries, type SeriesReport } from '../../core/src/series/analyze';
+import { seriesFindings } from '../../core/src/series/findings';
+import { naturalCompare, readSeriesSpec, type SeriesSpec } from '../../core/src/series/seriesFile';
 import { dirname } from '../../core/src/workspace/modules';
-import { naturalCompare, readSeriesSpec } from '../../core/src/series/seriesFile';
 import type { WorkspaceIndex } from './workspace';
 
 export interface ModuleCheckContext {
   functions(name: string): CFunction[];
   severity: Record<string, Severity | 'off'>;
   sourceText?(file: string): string | undefined;
+  log?(message: string): void;
 }
 
 /** Findings of the single-module rules for one module. Never throws. */
 export function moduleFindings(model: ModuleModel, ctx: ModuleCheckContext): Finding[] {
-  void model;
-  void ctx;
-  return [];
+  try {
+    return runModuleRules(model, {
+      lookupFunction: (name) => ctx.functions(name),
+      severity: ctx.severity,
+      sourceText: ctx.sourceText,
+      onRuleError: (family, e) => ctx.log?.(`rule family ${family} failed on ${model.name}: ${e instanceof Error ? e.stack : String(e)}`),
+    });
+  } catch (e) {
+    ctx.log?.(`rules failed on ${model.name}: ${e instanceof Error ? e.stack : String(e)}`);
+    return [];
+  }
 }
 
 /** A series: its order (index keys, oldest first) and where the order comes from. */
@@ -29,13 +42,13 @@ export interface SeriesInfo {
   source: 'klp.series' | 'inferred';
   /** Index keys of the modules in series order. */
   modules: string[];
-  /** Names written in klp.series that match no module, with their line. */
-  unresolved: { name: string; line: number }[];
+  spec: SeriesSpec;
 }
 
 export interface SeriesState {
   info: SeriesInfo;
   findings: Finding[];
+  report?: SeriesReport;
 }
 
 /**
@@ -46,36 +59,65 @@ export interface SeriesState {
 export function seriesOfModules(index: WorkspaceIndex, host: FileHost, isLivepatch: (key: string) => boolean): SeriesInfo[] {
   const out: SeriesInfo[] = [];
   const withFile = new Set<string>();
+  const keyOf = (files: string[], name: string, near: string) =>
+    (files.length ? index.modulesOf(normalize(files[0]))[0] : undefined)?.key ?? index.byName(name, near)?.key;
   for (const file of index.series()) {
     const dir = dirname(file);
     withFile.add(dir);
     const spec = readSeriesSpec(dir, host);
-    const info: SeriesInfo = { name: dir.slice(dir.lastIndexOf('/') + 1) || dir, file, source: 'klp.series', modules: [], unresolved: [] };
-    for (const e of spec.entries) {
-      const m = e.files.length ? index.modulesOf(normalize(e.files[0]))[0] ?? index.byName(e.name, file) : index.byName(e.name, file);
-      if (m) info.modules.push(m.key);
-      else info.unresolved.push({ name: e.spec, line: e.line ?? 0 });
-    }
-    out.push(info);
+    const modules = spec.entries.map((e) => keyOf(e.files, e.name, file)).filter((k): k is string => !!k);
+    out.push({ name: dir.slice(dir.lastIndexOf('/') + 1) || dir, file, source: 'klp.series', modules, spec });
   }
-  const byDir = new Map<string, { name: string; key: string }[]>();
+  const byDir = new Map<string, { name: string; key: string; files: string[] }[]>();
   for (const m of index.all()) {
     const dir = dirname(m.key);
     if (withFile.has(dir) || !isLivepatch(m.key)) continue;
-    byDir.set(dir, [...(byDir.get(dir) ?? []), { name: m.name, key: m.key }]);
+    byDir.set(dir, [...(byDir.get(dir) ?? []), { name: m.name, key: m.key, files: m.files }]);
   }
   for (const [dir, list] of byDir) {
     if (list.length < 2) continue;
     list.sort((a, b) => naturalCompare(a.name, b.name));
-    out.push({ name: dir.slice(dir.lastIndexOf('/') + 1) || dir, source: 'inferred', modules: list.map((x) => x.key), unresolved: [] });
+    const spec = readSeriesSpec(dir, host, list);
+    out.push({ name: dir.slice(dir.lastIndexOf('/') + 1) || dir, source: 'inferred', modules: list.map((x) => x.key), spec });
+  }
+  return out;
+}
+
+function applySeverity(findings: Finding[], severity: Record<string, Severity | 'off'>): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const s = severity[f.code];
+    if (s === 'off') continue;
+    out.push(s ? { ...f, severity: s } : f);
   }
   return out;
 }
 
 /** Runs the series analysis on each series with the current models. Never throws. */
-export function analyseSeries(series: SeriesInfo[], modelOf: (key: string) => ModuleModel | undefined): SeriesState[] {
+export function analyseSeries(
+  series: SeriesInfo[],
+  modelOf: (key: string) => ModuleModel | undefined,
+  options: { readText?: (file: string) => string | undefined; severity: Record<string, Severity | 'off'>; log?(m: string): void },
+): SeriesState[] {
   return series.map((info) => {
-    void modelOf;
-    return { info, findings: [] };
+    try {
+      const models = new Map<string, ModuleModel>();
+      for (const k of info.modules) {
+        const m = modelOf(k);
+        if (m) models.set(m.name, m);
+      }
+      const report = analyzeSeries(info.spec, models, { readText: options.readText });
+      const findings = seriesFindings(report);
+      // Problems of the klp.series file itself are shown on it.
+      for (const p of report.problems) {
+        if (!p.file) continue;
+        const range = p.range ?? { start: { line: p.line ?? 0, character: 0 }, end: { line: p.line ?? 0, character: 0 } };
+        findings.push({ code: 'KLP-SERIES', severity: 'error', message: p.message, file: p.file, range });
+      }
+      return { info, findings: applySeverity(findings, options.severity), report };
+    } catch (e) {
+      options.log?.(`series analysis of ${info.name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return { info, findings: [] };
+    }
   });
 }

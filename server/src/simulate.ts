@@ -4,6 +4,7 @@
 import type { SimulateParams, SimulateResult } from '../../common/src/protocol';
 import type { ModuleModel } from '../../core/src/model';
 import { type ServerContext } from './context';
+import { simulateFile } from '../../core/src/sim';
 import { uriToPath } from './uris';
 
 /** Target modules (objects that name a module) of a livepatch: loaded first so that they get patched. */
@@ -56,7 +57,23 @@ export function runSimulation(ctx: ServerContext, p: SimulateParams): SimulateRe
     const first = ctx.index.byName(p.target.module);
     scenarioPath = (first ? first.key.replace(/[^/]*$/, '') : '/') + `${p.target.kind}.klpsim`;
   }
-  void scenarioPath;
-  void scenario;
-  return { ok: false, errors: [{ message: 'the simulator is not available in this build yet' }] };
+  const dir = scenarioPath.replace(/\/[^/]*$/, '') || '/';
+  const r = simulateFile(scenarioPath, scenario, ctx.index.roots.filter((d) => d !== dir), ctx.host, { debug: p.debug ?? true });
+  if (r.errors.length) {
+    return {
+      ok: false,
+      errors: r.errors.map((e) => {
+        const m = /^(.*?):(\d+): error: (.*)$/.exec(e);
+        return m ? { message: m[3], line: Number(m[2]) - 1, uri: ctx.uris.uriOf(m[1]) } : { message: e };
+      }),
+    };
+  }
+  return {
+    ok: true,
+    scenario,
+    transcript: r.transcript,
+    events: r.events,
+    exitStatus: r.exitStatus,
+    title: p.target.kind === 'scenario' ? scenarioPath.slice(scenarioPath.lastIndexOf('/') + 1) : `${p.target.kind} ${p.target.module}${p.target.kind === 'upgrade' ? ` over ${p.target.from}` : ''}`,
+  };
 }
