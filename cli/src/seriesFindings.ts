@@ -1,9 +1,10 @@
-// Series findings for `check`: the folders checked that hold a series (placeholder until
-// the series analysis lands: no series findings).
+// Series findings for `check`: every folder with a klp.series under the folders checked
+// (core/src/series seriesFindingsForDirs; the models `check` already extracted are reused).
 import type { FileHost } from '../../core/src/host';
 import type { Finding } from '../../core/src/findings';
 import type { ModuleModel } from '../../core/src/model';
+import { seriesFindingsForDirs } from '../../core/src/series';
 
-export function seriesFindingsForFolders(_dirs: string[], _modules: ModuleModel[], _host: FileHost): Finding[] {
-  return [];
+export function seriesFindingsForFolders(dirs: string[], modules: ModuleModel[], host: FileHost): Finding[] {
+  return seriesFindingsForDirs(dirs, host, modules);
 }

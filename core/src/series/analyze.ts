@@ -304,7 +304,7 @@ function conflicts(patches: PatchSummary[]): ShadowConflict[] {
         reported.add(`n${s.id}`);
         out.push({ id: s.id, kind: 'name', module: p.module, text: s.idText, loc: s.loc, otherModule: name.module, otherText: name.text, otherLoc: name.loc });
       }
-      if (!isAlloc(s.op) || !s.sizeText) continue;
+      if (!isAlloc(s.op) || !s.sizeText || reported.has(`n${s.id}`)) continue;
       const size = firstSize.get(s.id);
       if (!size) { firstSize.set(s.id, { module: p.module, text: s.sizeText, loc: s.loc }); continue; }
       if (size.module === p.module || norm(size.text) === norm(s.sizeText) || reported.has(`s${s.id}`)) continue;
@@ -355,7 +355,8 @@ export function analyzeSeries(spec: SeriesSpec, models: Map<string, ModuleModel>
       skips.push(analyzeStep('skip', p, over));
     }
     const next = after(installed, p, main.accepted);
-    const downgrade = i > 0 && main.accepted ? analyzeStep('downgrade', patches[i - 1], next) : undefined;
+    // Rolling back a non-cumulative patch means disabling it: the previous one is still installed.
+    const downgrade = i > 0 && main.accepted && !next.includes(patches[i - 1]) ? analyzeStep('downgrade', patches[i - 1], next) : undefined;
     steps.push({ index: i, patch: p.module, main, skips, downgrade, installedAfter: next.map((x) => x.module) });
     installedAfter.push(next);
     installed = next;

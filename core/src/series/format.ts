@@ -104,7 +104,7 @@ export function formatSeriesText(report: SeriesReport, show: ShowPath = (f) => f
   const order = report.patches.map((p) => p.module).join(' -> ') || '(no livepatch modules)';
   L.push(`series ${report.name}: ${order}`);
   L.push(report.inferred
-    ? `  order inferred from module names (natural order) in ${show(report.dir)}; write ${show(report.dir.replace(/\/?$/, '/'))}klp.series to pin it`
+    ? `  order inferred from module names (natural order) in ${show(report.dir)}; write ${show(report.dir)}/klp.series to pin it`
     : `  order from ${show(report.file!)}`);
   for (const p of report.problems) L.push(`  error: ${p.file && p.line !== undefined ? `${show(p.file)}:${p.line + 1}: ` : ''}${p.message}`);
 
@@ -120,6 +120,9 @@ export function formatSeriesText(report: SeriesReport, show: ShowPath = (f) => f
     if (m.shadows.length) { L.push('  shadow variables'); L.push(...table(shadowRows(m))); }
     for (const s of step.skips) {
       L.push(`  skipping versions, over ${s.over.join(' + ')}: ${verdict(s)}; ${summaryCounts(s)}`);
+    }
+    if (!step.downgrade && step.index > 0 && m.accepted && !m.replace) {
+      L.push(`  downgrade: disable ${m.patch} (echo 0 > /sys/kernel/livepatch/${m.patch}/enabled); ${m.over.join(' + ')} stay installed`);
     }
     if (step.downgrade) {
       const d = step.downgrade;
