@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KLP040 trigger: a state id that evaluates to 0 (an unset macro default) and a state
+ * that forgets .id.
+ */
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/livepatch.h>
+
+#define SWAP_TUNING_STATE	0
+#define SWAP_TUNING_VERSION	1
+
+static unsigned long livepatch_swap_ra_pages(void)
+{
+	return 8;
+}
+
+static struct klp_func funcs[] = {
+	{
+		.old_name = "swapin_nr_pages",
+		.new_func = livepatch_swap_ra_pages,
+	},
+	{ }
+};
+
+static struct klp_object objs[] = {
+	{
+		.funcs = funcs,
+	},
+	{ }
+};
+
+static struct klp_state states[] = {
+	{
+		.id = SWAP_TUNING_STATE,
+		.version = SWAP_TUNING_VERSION,
+	},
+	{
+		.version = 2,
+	},
+	{ }
+};
+
+static struct klp_patch patch = {
+	.mod = THIS_MODULE,
+	.objs = objs,
+	.states = states,
+	.replace = true,
+};
+
+static int livepatch_init(void)
+{
+	return klp_enable_patch(&patch);
+}
+
+static void livepatch_exit(void)
+{
+}
+
+module_init(livepatch_init);
+module_exit(livepatch_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
