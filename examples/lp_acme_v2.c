@@ -11,9 +11,8 @@
  *    post_patch frees v1's block, because v1's post_unpatch never runs once replaced.
  *
  * DELIBERATE MISTAKE (see README.md): SV_ACME_BIRTH is allocated in the replacement of
- * acme_cache_insert() but v2 never frees it: entries evicted while v2 runs, and every
- * entry still cached when v2 is disabled, leak their birth time  [KLP051]. (v3 frees
- * it in acme_cache_evict, which fixes eviction only from v3 on.)
+ * acme_cache_insert() but never freed, neither here nor by v3: every evicted entry
+ * leaks its birth time, and so does every cached entry when the patch goes away  [KLP051].
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

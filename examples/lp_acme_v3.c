@@ -7,7 +7,7 @@
  *    original code with a NOP when v3 replaces v2.
  *  - acme_cache: the hit counting is gone (lookup re-implemented without it); insert
  *    re-implemented with a clearer limit check; shrink unchanged from v2;
- *    acme_cache_evict() now frees the entry's birth-time shadow variable.
+ *    acme_cache_evict() no longer unlinks an entry twice.
  *
  * DELIBERATE MISTAKES (see README.md):
  *  - the author removed the statistics feature and with it the ACME_STATE_STATS entry:
@@ -15,7 +15,8 @@
  *    ("not compatible with the already installed livepatches")  [KLP042];
  *  - so nothing takes over what v2's post_unpatch would have done (free the counter
  *    block and the SV_ACME_HITS shadow variables)  [KLP032];
- *  - the vmlinux klp_func array lacks its { } terminator  [KLP003].
+ *  - the vmlinux klp_func array lacks its { } terminator  [KLP003];
+ *  - like v2, it allocates SV_ACME_BIRTH and never frees it  [KLP051].
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -102,9 +103,11 @@ static void livepatch_acme_cache_shrink(struct acme_cache *c, unsigned int targe
 
 static void livepatch_acme_cache_evict(struct acme_cache *c, struct acme_entry *e)
 {
-	hlist_del(&e->node);
+	/* Two shrinkers racing on one entry must not unlink it twice. */
+	if (hlist_unhashed(&e->node))
+		return;
+	hlist_del_init(&e->node);
 	c->nr_entries--;
-	klp_shadow_free(e, SV_ACME_BIRTH, NULL);
 	kfree(e->val);
 	kfree(e);
 }

@@ -138,7 +138,8 @@ export function formatSeriesText(report: SeriesReport, show: ShowPath = (f) => f
 
 /** The `--format json` object: the report with locations as {file, line, column} (1-based) and no raw models. */
 export function seriesToJson(report: SeriesReport, show: ShowPath = (f) => f): unknown {
-  return JSON.parse(JSON.stringify(report, (key, value) => {
+  const top = { ...report, dir: show(report.dir), file: report.file && show(report.file), problems: report.problems.map((p) => ({ ...p, file: p.file && show(p.file) })) };
+  return JSON.parse(JSON.stringify(top, (key, value) => {
     if (key === 'model' || key === 'allEffects' || key === 'statesArray' || key === 'fingerprint') return undefined;
     if (value && typeof value === 'object' && typeof value.file === 'string' && value.range && value.range.start && Object.keys(value).length === 2) {
       return { file: show(value.file), line: value.range.start.line + 1, column: value.range.start.character + 1 };
