@@ -71,7 +71,7 @@ export class Analyzer {
     const now = Date.now();
     const burst = fromEdit && now - this.lastEditAt < BURST_MS;
     if (fromEdit) this.lastEditAt = now;
-    const delay = burst ? Math.min(BURST_MS, Math.max(5, this.lastRunMs)) : 0;
+    const delay = burst ? Math.min(BURST_MS, Math.max(1, this.lastRunMs)) : 0;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -164,7 +164,7 @@ export class Analyzer {
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);
     for (const f of found) touched.add(f.file);
-    for (const f of m.files) if (this.published.has(f)) touched.add(f);
+    for (const f of m.files) if (this.published.has(f) || this.docs.get(f)) touched.add(f);
     if (!previous || seriesRelevantChange(previous, model)) this.seriesDirty = true;
   }
 
