@@ -191,6 +191,10 @@ export class Machine {
   readonly stacks = new Map<string, FuncStack>();
   transition: Transition | undefined;
   readonly tasks: TaskInst[] = [];
+  private readonly taskByName = new Map<string, TaskInst>();
+  /** Bumped whenever a func_stack changes (the forbidden map of a try depends on them). */
+  private stacksVersion = 0;
+  private forbiddenCache: { tr: Transition; target: TransitionTarget; version: number; map: Map<string, { func: string; order: number }> } | undefined;
   reliableStacktrace = true;
   ftraceEnabled = 1;
   private nextPid = 1000;
@@ -292,13 +296,14 @@ export class Machine {
         this.reliableStacktrace = d.reliableStacktrace;
         break;
       case 'task': {
-        let t = this.tasks.find((x) => x.name === d.task);
+        let t = this.taskByName.get(d.task);
         const isNew = !t;
         if (!t) {
           t = { name: d.task, pid: d.pid ?? this.nextPid++, kthread: d.kthread, runningOnCpu: false, stack: [], state: 'idle' };
           // A task we learn about during a transition has not been switched yet.
           if (this.transition) t.state = this.transition.target === 'patched' ? 'unpatched' : 'patched';
           this.tasks.push(t);
+          this.taskByName.set(t.name, t);
         }
         if (d.pid !== undefined) t.pid = d.pid;
         if (d.kthread) t.kthread = true;
@@ -308,13 +313,17 @@ export class Machine {
         break;
       }
       case 'task-leaves': {
-        const t = this.tasks.find((x) => x.name === d.task);
+        const t = this.taskByName.get(d.task);
         if (t) { t.stack = t.stack.filter((f) => f !== d.func); this.taskEvent(t, 'changed'); }
         break;
       }
       case 'task-exits': {
-        const i = this.tasks.findIndex((x) => x.name === d.task);
-        if (i >= 0) { const [t] = this.tasks.splice(i, 1); this.taskEvent(t, 'exited'); }
+        const t = this.taskByName.get(d.task);
+        if (t) {
+          this.tasks.splice(this.tasks.indexOf(t), 1);
+          this.taskByName.delete(t.name);
+          this.taskEvent(t, 'exited');
+        }
         break;
       }
     }
@@ -561,9 +570,11 @@ export class Machine {
       }
       s.entries.unshift(f);
       f.patched = true;
+      this.stacksVersion++;
       this.stackEvent(s, f.nop ? 'nop-added' : 'push', f);
     }
     o.patched = true;
+    this.stacksVersion++;
     return 0;
   }
 
@@ -573,6 +584,7 @@ export class Machine {
     if (!s) return;
     const i = s.entries.indexOf(f);
     if (i >= 0) s.entries.splice(i, 1);
+    this.stacksVersion++;
     this.stackEvent(s, f.nop ? 'nop-discarded' : 'pop', f);
     if (!s.entries.length) this.stacks.delete(s.key);
   }
@@ -584,6 +596,7 @@ export class Machine {
       if (f.patched) this.unpatchFunc(f);
     }
     if (o.dynamic || !nopsOnly) o.patched = false;
+    this.stacksVersion++;
   }
 
   private unpatchObjects(p: PatchInst, nopsOnly: boolean): void {
@@ -691,6 +704,12 @@ export class Machine {
 
   /** klp_add_nops: a NOP for every function an older listed patch changes and P does not. */
   private addNops(p: PatchInst): void {
+    const have = new Map<ObjInst, Set<string>>();
+    const keysOf = (o: ObjInst) => {
+      let k = have.get(o);
+      if (!k) { k = new Set(o.funcs.map((f) => `${f.oldName}\u0000${f.sympos}`)); have.set(o, k); }
+      return k;
+    };
     for (const old of this.patches) {
       for (const oo of old.objs) {
         let o = p.objs.find((x) => x.name === oo.name);
@@ -698,8 +717,12 @@ export class Machine {
           o = { name: oo.name, dynamic: true, funcs: [], callbacks: {}, patched: false, postUnpatchEnabled: false };
           p.objs.push(o);
         }
+        const keys = keysOf(o);
         for (const of of oo.funcs) {
-          if (o.funcs.some((f) => f.oldName === of.oldName && f.sympos === of.sympos)) continue;
+          // Same old_name and old_sympos (klp_find_func).
+          const k = `${of.oldName}\u0000${of.sympos}`;
+          if (keys.has(k)) continue;
+          keys.add(k);
           o.funcs.push({ obj: o, patch: p, oldName: of.oldName, sympos: of.sympos, newFunc: undefined, nop: true, patched: false, transition: false, sources: of.sources });
         }
       }
@@ -763,8 +786,16 @@ export class Machine {
     this.completeTransition();
   }
 
-  /** What a task at a check may not be executing (§5.2): returns the blocking func's old_name. */
-  private forbiddenHit(t: TaskInst, tr: Transition): { func: string; entry: string } | undefined {
+  /**
+   * What tasks may not be executing at a check (§5.2), as stack entry name -> the blocking
+   * func's old_name and its position (the kernel reports the first func, in object and func
+   * order, whose range holds any stack entry). Computed once per try, not once per task.
+   */
+  private forbidden(tr: Transition): Map<string, { func: string; order: number }> {
+    const c = this.forbiddenCache;
+    if (c && c.tr === tr && c.target === tr.target && c.version === this.stacksVersion) return c.map;
+    const out = new Map<string, { func: string; order: number }>();
+    let order = 0;
     for (const o of tr.patch.objs) {
       if (!o.patched) continue;
       for (const f of o.funcs) {
@@ -776,17 +807,23 @@ export class Machine {
           const prev = s && i >= 0 ? s.entries[i + 1] : undefined;
           name = !prev || prev.nop ? f.oldName : prev.newFunc ?? f.oldName;
         }
-        if (t.stack.includes(name)) return { func: f.oldName, entry: name };
+        if (!out.has(name)) out.set(name, { func: f.oldName, order });
+        order++;
       }
     }
-    return undefined;
+    this.forbiddenCache = { tr, target: tr.target, version: this.stacksVersion, map: out };
+    return out;
   }
 
   /** klp_try_switch_task without side effects: why the task cannot switch, or undefined. */
-  private blockReason(t: TaskInst, tr: Transition): { reason: 'running' | 'unreliable-stack' | 'sleeping-on'; func?: string; entry?: string } | undefined {
+  private blockReason(t: TaskInst, forbidden: Map<string, { func: string; order: number }>): { reason: 'running' | 'unreliable-stack' | 'sleeping-on'; func?: string; entry?: string } | undefined {
     if (!this.reliableStacktrace) return { reason: 'unreliable-stack' };
     if (t.runningOnCpu) return { reason: 'running' };
-    const hit = this.forbiddenHit(t, tr);
+    let hit: { func: string; order: number; entry: string } | undefined;
+    for (const entry of t.stack) {
+      const f = forbidden.get(entry);
+      if (f && (!hit || f.order < hit.order)) hit = { ...f, entry };
+    }
     return hit ? { reason: 'sleeping-on', func: hit.func, entry: hit.entry } : undefined;
   }
 
@@ -804,8 +841,9 @@ export class Machine {
   private tryComplete(): boolean {
     const tr = this.transition!;
     const attempt = tr.counter;
+    const forbidden = this.forbidden(tr);
     for (const t of this.remaining(tr)) {
-      const why = this.blockReason(t, tr);
+      const why = this.blockReason(t, forbidden);
       if (!why) this.switchTask(t, tr, 'stack-check');
       else this.emit({ kind: 'task-blocked', task: t.name, pid: t.pid, reason: why.reason, ...(why.func ? { function: why.func, stackEntry: why.entry } : {}), patch: tr.patch.name });
     }
@@ -925,7 +963,8 @@ export class Machine {
   private retryWouldChange(tr: Transition): boolean {
     const left = this.remaining(tr);
     if (!left.length) return true;
-    if (left.some((t) => !this.blockReason(t, tr))) return true;
+    const forbidden = this.forbidden(tr);
+    if (left.some((t) => !this.blockReason(t, forbidden))) return true;
     return tr.counter > 0 && tr.counter % SIGNALS_TIMEOUT === 0 && left.some((t) => !t.kthread);
   }
 
