@@ -1,0 +1,36 @@
+// Shows simulation results: a read-only virtual document per run title (scheme `klp-transcript`,
+// language `klpsim-transcript`, highlighted by syntaxes/klpsim-transcript.tmLanguage.json) and
+// a copy in the "KLP Studio Simulator" output channel. Re-running the same title updates the
+// same document instead of piling up tabs.
+import * as vscode from 'vscode';
+
+export const TRANSCRIPT_SCHEME = 'klp-transcript';
+
+export class TranscriptView implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  readonly channel = vscode.window.createOutputChannel('KLP Studio Simulator');
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  /** Publishes a transcript under `title` and opens it beside the active editor. */
+  async show(title: string, header: string[], transcript: string[]): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path: '/' + title.replace(/[\\/:*?"<>|\s]+/g, '_') + '.transcript' });
+    const text = [...header.map((h) => `## ${h}`), ...transcript].join('\n') + '\n';
+    this.contents.set(uri.toString(), text);
+    this.changed.fire(uri);
+    this.channel.appendLine(`===== ${title} =====`);
+    for (const line of transcript) this.channel.appendLine(line);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== 'klpsim-transcript') await vscode.languages.setTextDocumentLanguage(doc, 'klpsim-transcript');
+    return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: false });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.channel.dispose();
+  }
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+// `npm run test:e2e`: the extension in a real VS Code (code-server 1.100.3, installed by
+// scripts/e2e-setup.sh). Three steps, each failing the run on its own:
+//   1. suite: the mocha suite test/e2e/suite/** INSIDE the extension host, launched by
+//      @vscode/test-electron's runTests() with vscodeExecutablePath = test/e2e/code-shim.js;
+//   2. vsix:  `vsce package` builds the .vsix and code-server installs it (--install-extension);
+//   3. ui:    the installed .vsix driven through the workbench in headless Chromium
+//      (test/e2e/ui/workbench.ui.js): Problems panel, palette command; screenshots.
+// Each step gets a fresh copy of examples/ under test/e2e/.run/ (gitignored).
+// Options: --only suite|vsix|ui (repeatable), --no-build. Env: KLP_E2E_DIR, KLP_E2E_GREP.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const run = join(root, 'test/e2e/.run');
+const args = process.argv.slice(2);
+const only = args.flatMap((a, i) => (a === '--only' ? [args[i + 1]] : []));
+const want = (step) => only.length === 0 || only.includes(step);
+const t0 = Date.now();
+const log = (m) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+
+/** A fresh copy of the examples: tests apply quick fixes and must never touch the repository. */
+function freshWorkspace(name) {
+  const ws = join(run, name);
+  rmSync(ws, { recursive: true, force: true });
+  cpSync(join(root, 'examples'), ws, { recursive: true });
+  return ws;
+}
+
+async function bundleSuite() {
+  const out = join(run, 'suite');
+  rmSync(out, { recursive: true, force: true });
+  const dir = join(root, 'test/e2e/suite');
+  const entries = readdirSync(dir).filter((f) => f === 'index.ts' || f.endsWith('.test.ts')).map((f) => join(dir, f));
+  await esbuild.build({
+    entryPoints: entries, outdir: out, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    sourcemap: 'inline', external: ['vscode', 'mocha'], logLevel: 'warning', absWorkingDir: root,
+  });
+  return join(out, 'index.js');
+}
+
+async function suite() {
+  const testsIndex = await bundleSuite();
+  const ws = freshWorkspace('ws-suite');
+  const profile = join(run, 'profile-suite');
+  rmSync(profile, { recursive: true, force: true });
+  mkdirSync(profile, { recursive: true });
+  const { runTests } = require('@vscode/test-electron');
+  log(`suite: runTests() in code-server on ${ws}`);
+  await runTests({
+    vscodeExecutablePath: join(root, 'test/e2e/code-shim.js'),
+    extensionDevelopmentPath: root,
+    extensionTestsPath: testsIndex,
+    // an empty extensions dir: other extensions' diagnostics must not satisfy our waits
+    launchArgs: [ws, `--user-data-dir=${join(profile, 'user')}`, `--extensions-dir=${join(profile, 'ext')}`],
+    extensionTestsEnv: { KLP_E2E_GREP: process.env.KLP_E2E_GREP ?? '' },
+  });
+}
+
+function vsix() {
+  const out = join(run, 'klp-studio.vsix');
+  rmSync(out, { force: true });
+  log('vsix: vsce package --no-dependencies');
+  execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'inherit' });
+  const { prepareProfile, installVsix } = require(join(root, 'test/e2e/lib/codeServer.js'));
+  const dir = join(run, 'profile-vsix');
+  rmSync(dir, { recursive: true, force: true });
+  const profile = prepareProfile(dir);
+  const said = installVsix(out, { dir, ...profile });
+  const installed = readdirSync(profile.extDir).filter((n) => n.startsWith('klp-studio.klp-studio-'));
+  if (!installed.length || !existsSync(join(profile.extDir, installed[0], 'dist/server.js'))) {
+    throw new Error(`the .vsix did not install a usable extension into ${profile.extDir}:\n${said}`);
+  }
+  log(`vsix: installed ${installed[0]} (${said.trim().split('\n').pop()})`);
+  return { dir, profile };
+}
+
+function ui(installed) {
+  const ws = freshWorkspace('ws-ui');
+  log('ui: workbench in headless Chromium');
+  const r = spawnSync(process.execPath, [join(root, 'test/e2e/ui/workbench.ui.js')], {
+    stdio: 'inherit',
+    env: { ...process.env, KLP_UI_WS: ws, KLP_UI_PROFILE: installed.dir, KLP_UI_SHOTS: join(run, 'shots') },
+  });
+  if (r.status !== 0) throw new Error(`ui test failed (exit ${r.status})`);
+}
+
+try {
+  mkdirSync(run, { recursive: true });
+  if (!args.includes('--no-build')) {
+    log('build');
+    execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  }
+  if (want('suite')) await suite();
+  let installed;
+  if (want('vsix') || want('ui')) installed = vsix();
+  if (want('ui')) ui(installed);
+  log('PASS');
+} catch (e) {
+  log(`FAIL: ${e && e.message ? e.message : e}`);
+  process.exit(1);
+}
