@@ -51,7 +51,24 @@ function verdict(s: StepAnalysis): string {
   const why = s.states.filter((x) => !x.compatible).map((x) => x.status === 'dropped'
     ? `drops state ${x.idText} (${x.prevModule} has version ${x.prevVersion})`
     : `state ${x.idText} version ${x.version} < ${x.prevVersion} in ${x.prevModule}`);
-  return `REFUSED by the kernel (not compatible: ${why.join('; ')})`;
+  return `REFUSED by the kernel: ${why.join('; ')}`;
+}
+
+/** Breaks TEXT at spaces so that no line exceeds WIDTH; continuation lines get INDENT. */
+export function wrap(text: string, width = 100, indent = '    '): string[] {
+  const lead = /^\s*/.exec(text)![0];
+  const words = text.slice(lead.length).split(' ');
+  const out: string[] = [];
+  let line = lead;
+  for (const w of words) {
+    const sep = line.trim() ? ' ' : '';
+    if (line.trim() && line.length + sep.length + w.length > width) {
+      out.push(line);
+      line = indent + w;
+    } else line += sep + w;
+  }
+  out.push(line);
+  return out;
 }
 
 function functionRows(s: StepAnalysis): string[][] {
@@ -78,7 +95,8 @@ function shadowRows(s: StepAnalysis): string[][] {
       : x.status === 'carried' ? `also allocated by ${x.allocatedBy.join(', ')}`
       : x.status === 'introduced' ? (x.frees.length ? 'allocated and freed here' : 'allocated, never freed here')
       : x.status === 'freed' ? `freed (allocated by ${x.allocatedBy.join(', ') || 'nobody'})` : `still used by ${x.allocatedBy.join(', ')}`;
-    return [x.idText + (x.id !== undefined && String(x.id) !== x.idText ? ` (${x.id})` : ''), SHADOW_LABEL[x.status], note];
+    const num = x.id === undefined ? '' : x.id > 255 ? `0x${x.id.toString(16)}` : String(x.id);
+    return [x.idText + (num && num !== x.idText.toLowerCase() && String(x.id) !== x.idText ? ` (${num})` : ''), SHADOW_LABEL[x.status], note];
   });
 }
 
@@ -103,31 +121,33 @@ export function formatSeriesText(report: SeriesReport, show: ShowPath = (f) => f
   const L: string[] = [];
   const order = report.patches.map((p) => p.module).join(' -> ') || '(no livepatch modules)';
   L.push(`series ${report.name}: ${order}`);
-  L.push(report.inferred
+  L.push(...wrap(report.inferred
     ? `  order inferred from module names (natural order) in ${show(report.dir)}; write ${show(report.dir)}/klp.series to pin it`
-    : `  order from ${show(report.file!)}`);
-  for (const p of report.problems) L.push(`  error: ${p.file && p.line !== undefined ? `${show(p.file)}:${p.line + 1}: ` : ''}${p.message}`);
+    : `  order from ${show(report.file!)}`));
+  for (const p of report.problems) L.push(...wrap(`  error: ${p.file && p.line !== undefined ? `${show(p.file)}:${p.line + 1}: ` : ''}${p.message}`));
 
   for (const step of report.steps) {
     const m = step.main;
     const p = report.patches[step.index];
     L.push('');
     const over = m.over.length ? `over ${m.over.join(' + ')}` : 'on a machine without livepatches';
-    L.push(`step ${step.index + 1}: ${m.patch} (${kindText(m)}, replace from ${p.replaceHow}) ${over}: ${verdict(m)}`);
+    const how = p.replaceHow === 'initializer' || p.replaceHow === 'absent' ? '' : `, replace from ${p.replaceHow}`;
+    L.push(`step ${step.index + 1}: ${m.patch} ${over} (${kindText(m)}${how})`);
+    L.push(...wrap(`  ${verdict(m)}`));
     if (m.functions.length) { L.push('  functions'); L.push(...table(functionRows(m))); }
     if (m.states.length) { L.push('  system states'); L.push(...table(stateRows(m))); }
-    if (m.lostCallbacks.length) { L.push(`  callbacks that never run (${m.over.join(', ')} replaced without unpatching)`); L.push(...callbackLines(m, show)); }
+    if (m.lostCallbacks.length) { L.push(...wrap(`  callbacks that never run (${m.over.join(', ')} replaced without unpatching)`)); L.push(...callbackLines(m, show)); }
     if (m.shadows.length) { L.push('  shadow variables'); L.push(...table(shadowRows(m))); }
     for (const s of step.skips) {
-      L.push(`  skipping versions, over ${s.over.join(' + ')}: ${verdict(s)}; ${summaryCounts(s)}`);
+      L.push(...wrap(`  version skip, ${s.patch} over ${s.over.join(' + ')}: ${verdict(s)}; ${summaryCounts(s)}`));
     }
     if (!step.downgrade && step.index > 0 && m.accepted && !m.replace) {
-      L.push(`  downgrade: disable ${m.patch} (echo 0 > /sys/kernel/livepatch/${m.patch}/enabled); ${m.over.join(' + ')} stay installed`);
+      L.push(...wrap(`  downgrade: disable ${m.patch} (echo 0 > /sys/kernel/livepatch/${m.patch}/enabled); ${m.over.join(' + ')} stay installed`));
     }
     if (step.downgrade) {
       const d = step.downgrade;
       const undo = d.functions.filter((f) => f.status === 'reverted-by-nop').map((f) => f.name);
-      L.push(`  downgrade, ${d.patch} over ${d.over.join(' + ')}: ${verdict(d)}${d.accepted ? `; ${summaryCounts(d)}${undo.length ? ` (${undo.join(', ')} back to original code)` : ''}` : `; to roll back, disable ${d.over[d.over.length - 1]} first`}`);
+      L.push(...wrap(`  downgrade, ${d.patch} over ${d.over.join(' + ')}: ${verdict(d)}${d.accepted ? `; ${summaryCounts(d)}${undo.length ? ` (${undo.join(', ')} back to original code)` : ''}` : `; to roll back, disable ${d.over[d.over.length - 1]} first`}`));
     }
   }
   const refused = report.steps.filter((s) => !s.main.accepted).length;
