@@ -82,7 +82,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const rootUri = params.rootUri ? uriToPath(params.rootUri) : params.rootPath ?? undefined;
     if (!roots.length && rootUri) roots.push(rootUri);
     index.setRoots(roots);
-    analyzer.settings.ruleSeverity = severitiesFromSettings((initOptions as { settings?: unknown } | undefined)?.settings ?? initOptions);
+    // initializationOptions: { klpStudio: {...} }, { settings: { klpStudio: {...} } } or the section itself.
+    const io = initOptions as { settings?: Record<string, unknown>; klpStudio?: unknown } | undefined;
+    analyzer.settings.ruleSeverity = severitiesFromSettings(io?.settings?.[SETTINGS_SECTION] ?? io?.[SETTINGS_SECTION] ?? io?.settings ?? io);
     await initParser();
     return {
       capabilities: {

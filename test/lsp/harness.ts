@@ -46,6 +46,7 @@ export interface StartOptions {
   capabilities?: ClientCapabilities;
   /** Answer for workspace/configuration (section klpStudio). */
   settings?: unknown;
+  initializationOptions?: unknown;
 }
 
 export class LspClient {
@@ -91,6 +92,7 @@ export class LspClient {
       rootUri: uri(o.root),
       workspaceFolders: [{ uri: uri(o.root), name: path.basename(o.root) }],
       capabilities: o.capabilities ?? FULL_CAPABILITIES,
+      initializationOptions: o.initializationOptions,
     });
     await conn.sendNotification('initialized', {});
     return c;

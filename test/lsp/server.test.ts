@@ -352,6 +352,20 @@ describe('language server settings and third-party style clients', function () {
     }
   });
 
+  it('initializationOptions carry the settings for clients without workspace/configuration (Helix)', async () => {
+    const dir = copyTree(FIXTURE);
+    const c = await LspClient.start({ root: dir, capabilities: {}, initializationOptions: { klpStudio: { rules: { severity: { KLP003: 'off', KLP042: 'warning' } } } } });
+    try {
+      const two = path.join(dir, 'lp_two.c');
+      const ds = await c.waitDiagnostics(two, (d) => codes(d).includes('KLP042'));
+      assert.ok(!codes(ds).includes('KLP003'));
+      assert.equal(ds.find((d) => d.code === 'KLP042')!.severity, 2);
+    } finally {
+      await c.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('`klp-studio lsp --stdio` is the same server; a minimal client gets related info inline', async () => {
     const dir = copyTree(FIXTURE);
     const c = await LspClient.start({ root: dir, viaCli: true, capabilities: {} });
