@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { initParser } from '../../core/src/cparse/parser';
 import { nodeHost } from '../../common/src/nodeHost';
-import { checkSeries, SeriesReport } from '../../core/src/series';
+import { checkSeries, seriesScenario, SeriesReport } from '../../core/src/series';
 import type { Finding } from '../../core/src/findings';
 import { simulateFile } from '../../core/src/sim';
 
@@ -232,6 +232,26 @@ describe('series analysis agrees with the simulator', () => {
       });
     });
   }
+
+  it('the generated upgrade scenario (simulate --series) loads targets, then each patch; runs as analyzed', () => {
+    const dir = path.join(ROOT, 'examples');
+    const { report } = analyze(dir);
+    const gen = seriesScenario(report);
+    assert.ok(gen.ok);
+    const lines = gen.text.split('\n').filter((l) => l && !l.startsWith('#'));
+    assert.deepEqual(lines.filter((l) => l.startsWith('insmod')), ['insmod acme_cache.ko', 'insmod lp_acme_v1.ko', 'insmod lp_acme_v2.ko', 'insmod lp_acme_v3.ko']);
+    const sim = simulateFile(path.join(dir, 'series.klpsim'), gen.text, [dir], nodeHost, { debug: false });
+    assert.deepEqual(sim.errors, []);
+    const results = insmodResults(sim.transcript).slice(1);
+    assert.deepEqual(results.map((r) => r.failed), report.steps.map((s) => !s.main.accepted));
+    assert.ok(sim.transcript.includes('lp_acme_v1: acme_pre_patch: acme_cache -> [MODULE_STATE_LIVE] Normal state'), 'callbacks of the target object run');
+    const part = seriesScenario(report, 2, 'lp_acme_v3');
+    assert.ok(part.ok && !part.text.includes('lp_acme_v1') && part.text.includes('insmod lp_acme_v2.ko'));
+    const bad = seriesScenario(report, 'lp_acme_v9');
+    assert.ok(!bad.ok && /'lp_acme_v9' is not in the series/.test(bad.error));
+    const backwards = seriesScenario(report, 3, 1);
+    assert.ok(!backwards.ok && /comes after/.test(backwards.error));
+  });
 
   for (const dir of SERIES_DIRS) {
     it(`${path.relative(ROOT, dir)}: every downgrade verdict matches a simulated rollback`, () => {

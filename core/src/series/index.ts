@@ -26,6 +26,8 @@
 //       modules is not a series).
 //   formatSeriesText(report, show?) / seriesToJson(report, show?)
 //       the `klp-studio series` outputs.
+//   seriesScenario(report, from?, to?)
+//       the `.klpsim` text of the upgrade path (for `klp-studio simulate --series`).
 //   seriesOverview(report)
 //       the per-function / per-state matrix of the klp/seriesOverview request.
 import type { FileHost } from '../host';
@@ -43,6 +45,7 @@ export * from './findings';
 export * from './load';
 export * from './format';
 export * from './overview';
+export * from './scenario';
 
 /** Loads, analyzes and checks the series of DIR. */
 export function checkSeries(dir: string, host: FileHost, provide: ModelProvider = modelProvider(host)): { report: SeriesReport; findings: Finding[] } {
