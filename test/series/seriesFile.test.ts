@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { initParser } from '../../core/src/cparse/parser';
 import { memoryHost } from '../../core/src/host';
-import { findSeriesDirs, loadSeries, naturalCompare, parseSeriesText, readSeriesSpec, analyzeSeries, formatSeriesText } from '../../core/src/series';
+import { findSeriesDirs, loadSeries, naturalCompare, parseSeriesText, readSeriesSpec, analyzeSeries, formatSeriesText, checkSeries } from '../../core/src/series';
 
 const LP = (name: string, fn = 'cmdline_proc_show') => `#include <linux/livepatch.h>
 static int new_${fn}(void) { return 0; }
@@ -84,6 +84,24 @@ describe('series file', () => {
     assert.deepEqual(spec.entries.map((e) => e.name), ['lp_v9', 'lp_v10']);
     const text = formatSeriesText(analyzeSeries(spec, loadSeries('/w', host).models));
     assert.match(text, /order inferred from module names \(natural order\) in \/w; write \/w\/klp.series to pin it/);
+  });
+
+  it('a dropped state gets a fix that adds the entry to the new patch\'s klp_state array', () => {
+    const withStates = (name: string, states: string) => LP(name).replace('static struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs,',
+      `static struct klp_state states[] = {\n${states}\t{ }\n};\nstatic struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs, .states = states,`);
+    const host = memoryHost({
+      '/w/klp.series': 'lp_a\nlp_b\n',
+      '/w/lp_a.c': withStates('lp_a', '\t{ .id = STATE_X, .version = 3 },\n').replace('#include <linux/livepatch.h>', '#include <linux/livepatch.h>\n#define STATE_X 5'),
+      '/w/lp_b.c': withStates('lp_b', '\t{ .id = 9, .version = 1 },\n'),
+    });
+    const { findings } = checkSeries('/w', host);
+    const f = findings.find((x) => x.code === 'KLP042')!;
+    assert.equal(f.file, '/w/lp_b.c');
+    const edit = f.fixes![0].edits[0];
+    // lp_b does not define STATE_X (no shared header): the number is written.
+    assert.equal(edit.newText, '{ .id = 5, .version = 3 },\n\t');
+    const lines = host.readFile('/w/lp_b.c')!.split('\n');
+    assert.match(lines[edit.range.start.line].slice(edit.range.start.character), /^\{ \}/, 'inserted before the terminator');
   });
 
   it('finds every series of a workspace (one per folder with klp.series), skipping node_modules', () => {

@@ -19,9 +19,11 @@ function overText(step: StepAnalysis): string {
 }
 
 /** Adds `{ .id = X, .version = V },` before the terminator of the new patch's klp_state array. */
-function addStateFix(p: PatchSummary, idText: string, version: number): Fix | undefined {
+function addStateFix(p: PatchSummary, idText: string, id: number, version: number): Fix | undefined {
   const arr = p.statesArray;
   if (!arr) return undefined;
+  // The other patch's macro only if this module defines it too (a shared header).
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(idText) && !p.model.macros[idText]) idText = String(id);
   const at = arr.terminatorRange?.start ?? arr.closeBraceRange.start;
   return {
     title: `Carry state ${idText} at version ${version}`,
@@ -39,7 +41,7 @@ function stateFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen
     const refuse = 'the kernel refuses to load it ("Livepatch patch (' + p.module + ') is not compatible with the already installed livepatches.", Invalid argument)';
     const rel = related(s.prevLoc, `${s.prevModule} installs state ${s.idText} at version ${s.prevVersion}`);
     if (s.status === 'dropped') {
-      const fix = addStateFix(p, s.idText, s.prevVersion ?? 0);
+      const fix = addStateFix(p, s.idText, s.id, s.prevVersion ?? 0);
       out.push({
         code: 'KLP042', severity: 'error', file: p.statesLoc.file, range: p.statesLoc.range, related: rel,
         message: `${p.module} is cumulative but drops system state ${s.idText} (id ${s.id}) that ${s.prevModule} installs at version ${s.prevVersion}${overText(step)}: ${refuse}. Carry the state with version >= ${s.prevVersion} (and take over its data), or make the patch non-cumulative.`,
