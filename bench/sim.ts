@@ -96,8 +96,10 @@ if (process.argv.includes('--grid')) {
   console.log('|---|---|---|---|---|');
   for (const tasks of [1000, 5000, 10000, 20000]) {
     const cells = [250, 1000, 2000, 4000].map((funcs) => {
-      const x = run({ tasks, funcs, patches: main.patches });
-      return `${x.runMs.toFixed(0)} ms`;
+      // Best of three: the machine may be shared.
+      const xs = [0, 1, 2].map(() => run({ tasks, funcs, patches: main.patches }));
+      const best = xs.reduce((a, b) => (a.runMs <= b.runMs ? a : b));
+      return `${best.runMs.toFixed(0)} ms (${(best.events / 1000).toFixed(0)}k ev)`;
     });
     console.log(`| ${tasks} | ${cells.join(' | ')} |`);
   }

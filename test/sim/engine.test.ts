@@ -13,6 +13,7 @@ import { initParser } from '../../core/src/cparse/parser';
 import { loadModule } from '../../core/src/workspace/modules';
 import { memoryHost } from '../../core/src/host';
 import { livepatch, moduleSet, plain } from './specs';
+import { command } from '../../cli/src/commands/simulate';
 
 function sim(text: string, modules = moduleSet(), debug = true) {
   const sc = parseScenario('t.klpsim', text);
@@ -168,5 +169,36 @@ describe('spec adapter and simulateFile on C sources', () => {
     const push = r.events.find((e) => e.kind === 'func-stack')!;
     assert.ok(push.sources?.some((s) => s.role === 'func' && s.file === '/m/test_klp_livepatch.c'));
     assert.ok(push.sources?.some((s) => s.role === 'new_func'));
+  });
+});
+
+describe('klp-studio simulate --format json', () => {
+  before(async () => { await initParser(); });
+  it('prints the run document: schema, events whose lines are the transcript', async () => {
+    const dir = path.join(__dirname, '../conformance/shared');
+    const capture = async (args: string[]) => {
+      let out = '';
+      const code = await command.run(args, { out: (t) => { out += t; }, err: (t) => { out += t; }, cwd: dir, isTTY: false });
+      return { code, out };
+    };
+    const json = await capture(['callbacks-target-loaded-first/scenario.klpsim', '--path', 'modules', '--format', 'json']);
+    const text = await capture(['callbacks-target-loaded-first/scenario.klpsim', '--path', 'modules']);
+    assert.equal(json.code, 0);
+    const doc = JSON.parse(json.out);
+    assert.equal(doc.schema, 'klp-studio/sim-events');
+    assert.equal(doc.version, 1);
+    assert.deepEqual(doc.events.filter((e: SimEvent) => e.line !== undefined).map((e: SimEvent) => e.line).join('\n') + '\n', text.out);
+    const cb = doc.events.find((e: SimEvent) => e.kind === 'callback' && e.object === 'test_klp_callbacks_mod');
+    assert.equal(cb.moduleState, 'LIVE');
+    assert.ok(cb.sources.some((s: { role: string }) => s.role === 'callback'));
+    const quiet = JSON.parse((await capture(['callbacks-target-loaded-first/scenario.klpsim', '--path', 'modules', '--format', 'json', '--no-debug'])).out);
+    assert.ok(quiet.events.every((e: SimEvent) => !e.debug));
+    assert.ok(quiet.events.length < doc.events.length);
+  });
+
+  it('a cancelled enable is reported once, as failed', () => {
+    const r = sim('insmod p1.ko pre_ret=-1\n');
+    assert.deepEqual(of(r.events, 'patch-state').map((p) => p.state), ['failed']);
+    assert.deepEqual(of(r.events, 'transition').map((t) => t.phase), ['init', 'cancel', 'complete']);
   });
 });

@@ -167,6 +167,8 @@ interface Transition {
   target: TransitionTarget;
   /** klp_signals_cnt: tries since the last start (reset by start and reverse). */
   counter: number;
+  /** Cancelled enable (klp_cancel_transition): the caller reports the patch as failed. */
+  cancelled?: boolean;
 }
 
 export interface MachineOptions {
@@ -782,6 +784,7 @@ export class Machine {
     const tr = this.transition!;
     this.log('canceling', `'${tr.patch.name}': canceling patching transition, going to unpatch`, { patch: tr.patch.name, debug: true });
     tr.target = 'unpatched';
+    tr.cancelled = true;
     this.emit({ kind: 'transition', patch: tr.patch.name, phase: 'cancel', target: 'unpatched' });
     this.completeTransition();
   }
@@ -904,7 +907,7 @@ export class Machine {
     this.log('complete', `'${p.name}': ${dir} complete`, { patch: p.name });
     this.emit({ kind: 'transition', patch: p.name, phase: 'complete', target: tr.target });
     this.transition = undefined;
-    this.patchEvent(p, p.enabled ? 'enabled' : 'freed');
+    if (!tr.cancelled) this.patchEvent(p, p.enabled ? 'enabled' : 'freed');
   }
 
   /** klp_free_patch_async: off the list, sysfs gone, module reference dropped unless forced. */
