@@ -20,6 +20,8 @@ import { DiagnosticsPublisher } from './diagnostics';
 import { DocumentStore } from './documents';
 import { hover } from './hover';
 import { references } from './references';
+import { isScenario, scenarioCompletion, scenarioFindings, scenarioHover } from './scenario';
+import type { Finding } from '../../core/src/findings';
 import { fileInfo, listModules, seriesOverview, simulate } from './requests';
 import { documentSymbols, workspaceSymbols } from './symbols';
 import { UriBook, uriToPath } from './uris';
@@ -63,7 +65,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const index = new WorkspaceIndex(host);
   const log = (m: string) => connection.console.log(m);
   let analyzer!: Analyzer;
-  const publisher = new DiagnosticsPublisher(connection, uris, (p) => analyzer.findingsFor(p), (p) => docs.get(p)?.version);
+  /** Parse errors of open .klpsim documents. */
+  const scenarioErrors = new Map<string, Finding[]>();
+  const publisher = new DiagnosticsPublisher(connection, uris, (p) => scenarioErrors.get(p) ?? analyzer.findingsFor(p), (p) => docs.get(p)?.version);
   analyzer = new Analyzer(index, docs, host, (files) => {
     for (const f of files) analyzer.published.add(f);
     publisher.publish(files);
@@ -96,6 +100,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         codeLensProvider: { resolveProvider: false },
+        completionProvider: { triggerCharacters: [' ', '/', '@'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'klp-studio', version: '0.1.0' },
@@ -177,6 +182,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onDidChangeTextDocument(safe(ctx, 'didChange', undefined, (p) => docs.change(p)));
   connection.onDidCloseTextDocument(safe(ctx, 'didClose', undefined, (p) => docs.close(p)));
   docs.onDidChange((doc, event) => {
+    if (isScenario(doc.path)) {
+      if (event === 'close') scenarioErrors.delete(doc.path);
+      else scenarioErrors.set(doc.path, scenarioFindings(doc.path, docs.textOf(doc)));
+      publisher.publish([doc.path]);
+      return;
+    }
     if (isStructural(doc.path)) {
       if (event !== 'open') structuralChange();
       return;
@@ -210,7 +221,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (structural) structuralChange();
   }));
 
-  connection.onHover(safe(ctx, 'hover', null, (p) => hover(ctx, p)));
+  const isScenarioUri = (u: string) => isScenario(uriToPath(u) ?? '');
+  connection.onHover(safe(ctx, 'hover', null, (p) => (isScenarioUri(p.textDocument.uri) ? scenarioHover(ctx, p) : hover(ctx, p))));
+  connection.onCompletion(safe(ctx, 'completion', [], (p) => (isScenarioUri(p.textDocument.uri) ? scenarioCompletion(ctx, p) : [])));
   connection.onDefinition(safe(ctx, 'definition', null, (p) => definition(ctx, p)));
   connection.onReferences(safe(ctx, 'references', null, (p) => references(ctx, p)));
   connection.onDocumentSymbol(safe(ctx, 'documentSymbol', [], (p) => documentSymbols(ctx, p)));

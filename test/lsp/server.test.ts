@@ -253,6 +253,34 @@ describe('language server over stdio (dist/server.js)', function () {
     assert.equal(missing.ok, false);
   });
 
+  it('.klpsim documents: parse errors as diagnostics, completion, hover', async () => {
+    const scen = path.join(dir, 'up.klpsim');
+    await c.open(scen, 'modprobe widget\ninsmod lp_one.ko\nfrobnicate now\n', 'klpsim');
+    const ds = await c.waitDiagnostics(scen, (d) => d.length > 0);
+    assert.deepEqual(ds.map((d) => [d.code, d.range.start.line, d.severity]), [['KLPSIM', 2, 1]]);
+    const v = await c.edit(scen, find(c.text(scen), 'frobnicate now'), 'insmod lp_two.ko');
+    await c.waitDiagnostics(scen, (d, p) => p.version === v && d.length === 0, 'errors cleared');
+
+    type Item = { label: string };
+    const complete = async (line: number, character: number) => (await c.request<Item[]>('textDocument/completion', { textDocument: { uri: uri(scen) }, position: { line, character } })).map((i) => i.label);
+    await c.edit(scen, { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, 'i');
+    assert.ok((await complete(3, 1)).includes('insmod'));
+    await c.edit(scen, { start: { line: 3, character: 1 }, end: { line: 3, character: 1 } }, 'nsmod ');
+    assert.deepEqual((await complete(3, 7)).filter((l) => l.startsWith('lp_')), ['lp_one.ko', 'lp_two.ko']);
+    await c.edit(scen, { start: { line: 3, character: 0 }, end: { line: 3, character: 7 } }, 'echo 0 > /sys/kernel/livepatch/');
+    assert.deepEqual(await complete(3, 31), ['lp_one', 'lp_two']);
+    await c.edit(scen, { start: { line: 3, character: 31 }, end: { line: 3, character: 31 } }, 'lp_two/');
+    assert.deepEqual(await complete(3, 38), ['enabled', 'force']);
+    const end3 = { line: 3, character: c.text(scen).split('\n')[3].length };
+    await c.edit(scen, { start: end3, end: end3 }, '\n#@');
+    assert.ok((await complete(4, 2)).includes('#@ task sleeps-in'));
+
+    const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(scen) }, position: { line: 1, character: 2 } });
+    assert.match(hoverText(h), /\*\*`insmod`\*\*/);
+    await c.close(scen);
+    await c.waitDiagnostics(scen, (d) => d.length === 0, 'cleared on close');
+  });
+
   it('survives half-typed C: every edit answers, and undoing restores the diagnostics', async () => {
     await c.open(one);
     const before = codes(await c.waitDiagnostics(one, (d, p) => p.version === 1));
