@@ -16,8 +16,8 @@ import { seriesFindingsForFolders } from '../seriesFindings';
 const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series]
 
 Checks livepatch modules: PATHs are C files or folders (default: .); folders are searched
-for C sources (node_modules and .git are skipped). Folders that hold a klp.series file, or
-several livepatch modules, are also checked as a series.
+for C sources (node_modules and .git are skipped). Folders that hold a klp.series file are
+also checked as a series (one livepatch module per line, oldest first).
 
   --format text|json|sarif   output format (default text: FILE:LINE:COL: severity: message [CODE])
   --no-series                skip the series rules
