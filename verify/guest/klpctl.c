@@ -9,8 +9,10 @@
  * The host turns these into the transcript's wording (core/src/verify/transcript.ts).
  * busybox insmod is not used: it retries a failed finit_module with init_module, so the
  * kernel would log a failed load twice.
- * Usage: klpctl load FILE [PARAM...] | unload NAME | write PATH VALUE | read PATH
- *        | ls DIR | sysctl KEY[=VALUE] | sleep SECONDS | settle MAX_MS
+ *   W <how>            how settling after the operation ended (see settle())
+ * Usage: klpctl [-s MAX_MS] OP ARGS, OP = load FILE [PARAM...] | unload NAME
+ *        | write PATH VALUE | read PATH | ls DIR | sysctl KEY[=VALUE] | sleep SECONDS
+ * With -s, klpctl settles after an operation that may have changed something.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -63,6 +65,16 @@ static void emit_lines(const char *text)
 	}
 }
 
+/* Prints the result line; returns ERR (0 = success, -1 = refused in user space). */
+static int report(int err, const char *where)
+{
+	if (where)
+		printf("R %d %s\n", err, where);
+	else
+		printf("R %d\n", err);
+	return err;
+}
+
 static int op_load(int argc, char **argv)
 {
 	char params[4096] = "";
@@ -74,58 +86,52 @@ static int op_load(int argc, char **argv)
 		used += n;
 	}
 	int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		printf("R %d\n", errno);
-		return 0;
-	}
+	if (fd < 0)
+		return report(errno, "open");
 	long r = syscall(SYS_finit_module, fd, params, 0);
-	printf("R %d\n", r ? errno : 0);
+	int err = r ? errno : 0;
 	close(fd);
-	return 0;
+	return report(err, NULL);
 }
 
+/* kmod's rmmod checks in user space first: loaded at all? in use? */
 static int op_unload(const char *name)
 {
 	char file[512], buf[64];
 	snprintf(file, sizeof file, "/sys/module/%s/initstate", name);
 	if (slurp(file, buf, sizeof buf) < 0) {
 		puts("R notloaded");
-		return 0;
+		return -1;
 	}
 	snprintf(file, sizeof file, "/sys/module/%s/refcnt", name);
 	if (slurp(file, buf, sizeof buf) > 0 && atoi(buf) > 0) {
 		puts("R inuse");
-		return 0;
+		return -1;
 	}
 	long r = syscall(SYS_delete_module, name, O_NONBLOCK);
-	printf("R %d\n", r ? errno : 0);
-	return 0;
+	return report(r ? errno : 0, NULL);
 }
 
-static int op_write(const char *file, const char *value)
+static int write_text(const char *file, const char *value)
 {
 	char buf[512];
 	int fd = open(file, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		printf("R %d open\n", errno);
-		return 0;
-	}
+	if (fd < 0)
+		return report(errno, "open");
 	int n = snprintf(buf, sizeof buf, "%s\n", value);
 	ssize_t w = write(fd, buf, n);
-	printf("R %d\n", w < 0 ? errno : 0);
+	int err = w < 0 ? errno : 0;
 	close(fd);
-	return 0;
+	return report(err, NULL);
 }
 
 static int op_read(const char *file)
 {
 	static char buf[65536];
 	int n = slurp(file, buf, sizeof buf);
-	if (n < 0) {
-		printf("R %d\n", -n);
-		return 0;
-	}
-	puts("R 0");
+	if (n < 0)
+		return report(-n, NULL);
+	report(0, NULL);
 	emit_lines(buf);
 	return 0;
 }
@@ -139,11 +145,9 @@ static int op_ls(const char *dir)
 {
 	struct dirent **list;
 	int n = scandir(dir, &list, NULL, by_name);
-	if (n < 0) {
-		printf("R %d\n", errno);
-		return 0;
-	}
-	puts("R 0");
+	if (n < 0)
+		return report(errno, NULL);
+	report(0, NULL);
 	int shown = 0;
 	for (int i = 0; i < n; i++) {
 		if (list[i]->d_name[0] != '.') {
@@ -171,59 +175,85 @@ static int op_sysctl(const char *arg)
 		if (*c == '.')
 			*c = '/';
 	if (value) {
-		int fd = open(file, O_WRONLY | O_CLOEXEC);
-		if (fd < 0) {
-			printf("R %d open\n", errno);
-			return 0;
-		}
-		int n = snprintf(buf, sizeof buf, "%s\n", value);
-		ssize_t w = write(fd, buf, n);
-		int err = w < 0 ? errno : 0;
-		close(fd);
-		printf("R %d\n", err);
+		int err = write_text(file, value);
 		if (!err)
 			printf("O %s = %s\n", key, value);
-		return 0;
+		return err;
 	}
 	int n = slurp(file, buf, sizeof buf);
-	if (n < 0) {
-		printf("R %d\n", -n);
-		return 0;
-	}
+	if (n < 0)
+		return report(-n, NULL);
 	buf[strcspn(buf, "\n")] = 0;
-	puts("R 0");
+	report(0, NULL);
 	printf("O %s = %s\n", key, buf);
 	return 0;
 }
 
 /*
- * Waits until no patch is in transition and no disabled patch directory is still being
- * freed (the simulator's "settling"), at most MAX_MS. Prints "W <ms>" with the time waited,
- * or "W timeout" when a transition was still pending.
+ * Reads every kernel log record available now; true when one says a task could not be
+ * switched. Idle tasks ("swapper/N is running" with several CPUs) do not count: they
+ * switch at their next chance, as in the simulator.
  */
-static int op_settle(long max_ms)
+static int saw_failed_switch(int kmsg)
+{
+	static char rec[8192];
+	int seen = 0;
+	ssize_t n;
+	if (kmsg < 0)
+		return 0;
+	while ((n = read(kmsg, rec, sizeof rec - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue; /* EPIPE: records were overwritten; keep reading */
+		rec[n] = 0;
+		if (strstr(rec, "klp_try_switch_task: ") && !strstr(rec, "klp_try_switch_task: swapper/"))
+			seen = 1;
+	}
+	return seen;
+}
+
+static int transition_pending(void)
+{
+	int pending = 0;
+	DIR *d = opendir("/sys/kernel/livepatch");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char file[512], v[16];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof file, "/sys/kernel/livepatch/%s/transition", e->d_name);
+		if (slurp(file, v, sizeof v) > 0 && v[0] == '1')
+			pending = 1;
+		/* a disabled patch whose directory is still there is being freed */
+		snprintf(file, sizeof file, "/sys/kernel/livepatch/%s/enabled", e->d_name);
+		if (slurp(file, v, sizeof v) > 0 && v[0] == '0')
+			pending = 1;
+	}
+	if (d)
+		closedir(d);
+	return pending;
+}
+
+/*
+ * Settling, as the simulator defines it: a pending transition is retried about once a
+ * second; settling lasts while retries make progress, and ends at the first try that
+ * leaves a task behind (the kernel logs a klp_try_switch_task line for it: dynamic debug
+ * is on; KMSG was opened before the operation, so the operation's own first try counts)
+ * or when nothing is pending (no transition, no disabled patch still being freed). At
+ * most MAX_MS. Prints "W <ms>", "W stalled <ms>" or "W timeout".
+ */
+static void settle(int kmsg, long max_ms)
 {
 	double start = seconds_now();
 	for (;;) {
-		int pending = 0;
-		DIR *d = opendir("/sys/kernel/livepatch");
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			char file[512], v[16];
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(file, sizeof file, "/sys/kernel/livepatch/%s/transition", e->d_name);
-			if (slurp(file, v, sizeof v) > 0 && v[0] == '1')
-				pending = 1;
-			snprintf(file, sizeof file, "/sys/kernel/livepatch/%s/enabled", e->d_name);
-			if (slurp(file, v, sizeof v) > 0 && v[0] == '0')
-				pending = 1;
-		}
-		if (d)
-			closedir(d);
+		int left_behind = saw_failed_switch(kmsg);
+		int pending = transition_pending();
 		long waited = (long)((seconds_now() - start) * 1000);
 		if (!pending) {
 			printf("W %ld\n", waited);
+			break;
+		}
+		if (left_behind) {
+			printf("W stalled %ld\n", waited);
 			break;
 		}
 		if (waited >= max_ms) {
@@ -234,31 +264,66 @@ static int op_settle(long max_ms)
 	}
 	/* let work items that log after the state change (freeing, callbacks) finish */
 	pause_ms(50);
-	return 0;
+}
+
+/* Runs one operation; returns its errno (0 = success, -1 = refused in user space). */
+static int run_op(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[0], "load"))
+		return op_load(argc - 1, argv + 1);
+	if (argc == 2 && !strcmp(argv[0], "unload"))
+		return op_unload(argv[1]);
+	if (argc == 3 && !strcmp(argv[0], "write"))
+		return write_text(argv[1], argv[2]);
+	if (argc == 2 && !strcmp(argv[0], "read"))
+		return op_read(argv[1]);
+	if (argc == 2 && !strcmp(argv[0], "ls"))
+		return op_ls(argv[1]);
+	if (argc == 2 && !strcmp(argv[0], "sysctl"))
+		return op_sysctl(argv[1]);
+	if (argc == 2 && !strcmp(argv[0], "sleep")) {
+		pause_ms((long)(atof(argv[1]) * 1000));
+		return report(0, NULL);
+	}
+	return -2;
+}
+
+/* Operations that change nothing in the kernel: no settling (they take no time in the simulator). */
+static int changes_nothing(int argc, char **argv)
+{
+	return !strcmp(argv[0], "read") || !strcmp(argv[0], "ls") || !strcmp(argv[0], "sleep") ||
+	       (!strcmp(argv[0], "sysctl") && argc == 2 && !strchr(argv[1], '='));
 }
 
 int main(int argc, char **argv)
 {
+	long settle_ms = -1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc >= 3 && !strcmp(argv[1], "load"))
-		return op_load(argc - 2, argv + 2);
-	if (argc == 3 && !strcmp(argv[1], "unload"))
-		return op_unload(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "write"))
-		return op_write(argv[2], argv[3]);
-	if (argc == 3 && !strcmp(argv[1], "read"))
-		return op_read(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "ls"))
-		return op_ls(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "sysctl"))
-		return op_sysctl(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "sleep")) {
-		pause_ms((long)(atof(argv[2]) * 1000));
-		puts("R 0");
-		return 0;
+	if (argc >= 3 && !strcmp(argv[1], "-s")) {
+		settle_ms = atol(argv[2]);
+		argc -= 2;
+		argv += 2;
 	}
-	if (argc == 3 && !strcmp(argv[1], "settle"))
-		return op_settle(atol(argv[2]));
-	fprintf(stderr, "usage: klpctl load FILE [PARAM...] | unload NAME | write PATH VALUE | read PATH | ls DIR | sysctl KEY[=VALUE] | sleep S | settle MAX_MS\n");
+	if (argc < 2)
+		goto usage;
+	int kmsg = -1;
+	if (settle_ms >= 0) {
+		kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (kmsg >= 0)
+			lseek(kmsg, 0, SEEK_END);
+	}
+	int err = run_op(argc - 1, argv + 1);
+	if (err == -2)
+		goto usage;
+	if (settle_ms >= 0) {
+		/* a refused operation changed nothing either */
+		if (err != 0 || changes_nothing(argc - 1, argv + 1))
+			puts("W none");
+		else
+			settle(kmsg, settle_ms);
+	}
+	return 0;
+usage:
+	fprintf(stderr, "usage: klpctl [-s MAX_MS] load FILE [PARAM...] | unload NAME | write PATH VALUE | read PATH | ls DIR | sysctl KEY[=VALUE] | sleep S\n");
 	return 2;
 }

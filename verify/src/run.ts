@@ -14,6 +14,7 @@ import { cpioArchive, type CpioEntry } from './cpio';
 import { checkHostTools, VerifyEnvError, which } from './env';
 import { customKernel, debianKernel, type KernelArtifacts, type Progress } from './kernel';
 import { boot } from './qemu';
+import { pvhKernel } from './pvh';
 
 /** The scenario itself is not usable (exit status 2). */
 export class VerifyInputError extends Error {}
@@ -102,6 +103,8 @@ export async function runOnRealKernel(o: VerifyOptions): Promise<VerifyRun> {
   for (const name of plan.modules) modules.push(await buildModule(name, searchDirs, kernel, progress, o.signal));
   const klpctl = await buildKlpctl(progress, o.signal);
   const settleMs = o.settleMs ?? 3000;
+  // Debian's kernel: boot its uncompressed PVH image when it can be made (saves the xz decompression).
+  const bootImage = kernel.profile === 'debian-12' ? (await pvhKernel(kernel.vmlinuz, path.join(path.dirname(kernel.vmlinuz), 'vmlinux-pvh'))) ?? kernel.vmlinuz : kernel.vmlinuz;
   const init = initScript(plan, { settleMs });
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klp-verify-'));
@@ -114,7 +117,7 @@ export async function runOnRealKernel(o: VerifyOptions): Promise<VerifyRun> {
     progress(`booting ${kernel.release} (QEMU ${accel}, -smp ${o.smp ?? 1})`);
     const timeoutS = o.timeoutS ?? defaultTimeoutS(plan, settleMs);
     const vm = await boot({
-      qemu: tools.qemu, vmlinuz: kernel.vmlinuz, initrd, resultsFile, smp: o.smp ?? 1, memoryMb: 512, accel,
+      qemu: tools.qemu, vmlinuz: bootImage, initrd, resultsFile, smp: o.smp ?? 1, memoryMb: 512, accel,
       timeoutMs: timeoutS * 1000, signal: o.signal,
       onStep: (i, n) => progress(`[${i + 1}/${n}] ${plan.commands[i]?.text ?? ''}`),
     });

@@ -44,7 +44,7 @@ interface JsonReport {
   scenario: string;
   kernel: { profile: string; release: string; version: string };
   agree: boolean | null;
-  real: { transcript: string[]; tainted?: number; steps: { line: number; command: string; result: string | number | null; kernel: string[]; settleMs: number | 'timeout' | null }[] };
+  real: { transcript: string[]; tainted?: number; steps: { line: number; command: string; result: string | number | null; kernel: string[]; settled: number | 'stalled' | 'timeout' | 'none' | null }[] };
   simulated: { transcript: string[] } | null;
   diff: string;
   notes: string[];
@@ -128,7 +128,7 @@ export const command: Command = {
     const cmp: Comparison | undefined = simulated ? compareTranscripts(run.plan, run.kernel.version, run.kernel.release, run.real.lines, simulated) : undefined;
     const notes = cmp?.notes ?? [];
     if (!cmp && run.plan.directives.length) notes.push(`${run.plan.directives.length} #@ directive(s) were not enacted on the real kernel`);
-    for (const s of run.real.steps) if (s.settled === 'timeout') notes.push(`line ${s.command.line}: a transition was still pending when the next command ran (settling gave up after 3 s)`);
+    for (const s of run.real.steps) if (s.settled === 'timeout') notes.push(`line ${s.command.line}: a transition was still pending when the next command ran (no retry of it was seen within 3 s)`);
     const stand = run.modules.filter((m) => !m.fromSources).map((m) => m.name);
     if (stand.length) notes.push(`no sources for ${stand.join(', ')}: loaded an empty stand-in module of that name`);
 
@@ -139,7 +139,7 @@ export const command: Command = {
         agree: cmp ? cmp.agree : null,
         real: {
           transcript: run.real.lines, tainted: run.real.tainted,
-          steps: run.real.steps.map((s) => ({ line: s.command.line, command: s.command.text, result: s.result ?? null, kernel: s.kernel, settleMs: s.settled ?? null })),
+          steps: run.real.steps.map((s) => ({ line: s.command.line, command: s.command.text, result: s.result ?? null, kernel: s.kernel, settled: s.settled ?? null })),
         },
         simulated: simulated ? { transcript: simulated } : null,
         diff: cmp?.diff ?? '', notes, directives: run.plan.directives,

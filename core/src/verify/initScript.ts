@@ -1,8 +1,9 @@
 // `klp-studio verify`: the guest's /init for one scenario. It mounts the pseudo file
 // systems, enables the livepatch pr_debug lines the transcript includes, then runs the
-// scenario's commands in order, each as: a step marker into the kernel log, one klpctl
-// operation, and settling. Results stream to the second serial port (ttyS1); progress
+// scenario's commands in order, each as: a step marker into the kernel log, then one
+// klpctl operation and its settling. Results stream to the second serial port (ttyS1); progress
 // lines go to the console (ttyS0). At the end the kernel log follows on ttyS1.
+// klpctl -s settles after each operation that may have changed something (see klpctl.c).
 // Pure: the host writes the text into the initramfs.
 import type { GuestOp, VerifyPlan } from './plan';
 
@@ -28,20 +29,20 @@ export function shq(s: string): string {
   return /^[A-Za-z0-9_./=:,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function opLine(g: GuestOp): string {
-  const ctl = GUEST_KLPCTL;
+function opLine(g: GuestOp, settleMs: number): string {
+  const ctl = `${GUEST_KLPCTL} -s ${settleMs}`;
   switch (g.op) {
     case 'load': {
-      const load = [ctl, 'load', `${GUEST_MODULE_DIR}/${g.module}.ko`, ...g.params].map(shq).join(' ');
+      const load = [ctl, ...['load', `${GUEST_MODULE_DIR}/${g.module}.ko`, ...g.params].map(shq)].join(' ');
       // modprobe of a loaded module succeeds without touching the kernel.
-      return g.ifAbsent ? `if [ -e /sys/module/${g.module}/initstate ]; then echo 'R 0'; else ${load}; fi` : load;
+      return g.ifAbsent ? `if [ -e /sys/module/${g.module}/initstate ]; then echo 'R 0'; echo 'W none'; else ${load}; fi` : load;
     }
-    case 'unload': return [ctl, 'unload', g.module].map(shq).join(' ');
-    case 'write': return [ctl, 'write', g.path, g.value].map(shq).join(' ');
-    case 'read': return [ctl, 'read', g.path].map(shq).join(' ');
-    case 'ls': return [ctl, 'ls', g.path].map(shq).join(' ');
-    case 'sysctl': return [ctl, 'sysctl', g.value === undefined ? g.key : `${g.key}=${g.value}`].map(shq).join(' ');
-    case 'sleep': return [ctl, 'sleep', String(g.seconds)].map(shq).join(' ');
+    case 'unload': return [ctl, ...['unload', g.module].map(shq)].join(' ');
+    case 'write': return [ctl, ...['write', g.path, g.value].map(shq)].join(' ');
+    case 'read': return [ctl, ...['read', g.path].map(shq)].join(' ');
+    case 'ls': return [ctl, ...['ls', g.path].map(shq)].join(' ');
+    case 'sysctl': return [ctl, ...['sysctl', g.value === undefined ? g.key : `${g.key}=${g.value}`].map(shq)].join(' ');
+    case 'sleep': return [ctl, ...['sleep', String(g.seconds)].map(shq)].join(' ');
   }
 }
 
@@ -54,17 +55,16 @@ export function initScript(plan: VerifyPlan, opts: InitScriptOptions): string {
     'export PATH=/bin',
     'mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev',
     'mount -t debugfs debugfs /sys/kernel/debug',
-    '# the livepatch pr_debug lines (initializing/completing/...), minus the per-task ones',
+    '# the livepatch pr_debug lines (initializing/completing/...); the per-task ones tell',
+    '# klpctl settle when a retry left a task behind (the transcript drops them)',
     "echo 'file kernel/livepatch/* +p' > /sys/kernel/debug/dynamic_debug/control",
-    "echo 'func klp_try_switch_task -p' > /sys/kernel/debug/dynamic_debug/control",
     'exec 3>/dev/ttyS1',
     `step() { echo "${KMSG_STEP}$1" > /dev/kmsg; echo "S $1" >&3; echo "${CONSOLE_STEP}$1/${n}"; }`,
-    `settle() { ${GUEST_KLPCTL} settle ${opts.settleMs} >&3; }`,
     'echo "U $(cut -d" " -f1 /proc/uptime)" >&3',
   ];
   for (const c of plan.commands) {
     out.push(`# line ${c.line}: ${c.text.replace(/[\r\n]/g, ' ')}`);
-    out.push(`step ${c.index}; ${opLine(c.guest)} >&3; settle`);
+    out.push(`step ${c.index}; ${opLine(c.guest, opts.settleMs)} >&3`);
   }
   out.push(
     `echo "${KMSG_END}" > /dev/kmsg`,

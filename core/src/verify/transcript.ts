@@ -19,8 +19,13 @@ export interface RealStep {
   kernel: string[];
   /** The kernel lines the transcript keeps. */
   kept: string[];
-  /** Milliseconds settling waited, or 'timeout' when a transition was still pending. */
-  settled?: number | 'timeout';
+  /**
+   * How settling ended: milliseconds waited until nothing was pending, 'stalled' when a
+   * retry left a task behind (the transition stays pending, as in the simulator), or
+   * 'timeout' when the limit passed with no retry seen, 'none' when the command changed
+   * nothing (a read, a sleep, a refused operation).
+   */
+  settled?: number | 'stalled' | 'timeout' | 'none';
 }
 
 export interface RealRun {
@@ -122,7 +127,7 @@ export function realTranscript(plan: VerifyPlan, guestOutput: string): RealRun {
     else if (tag === 'R ' && current) Object.assign(current, parseResult(rest));
     else if (tag === 'O ' && current) current.output.push(rest);
     else if (line === 'O' && current) current.output.push('');
-    else if (tag === 'W ' && current) current.settled = rest === 'timeout' ? 'timeout' : Number(rest);
+    else if (tag === 'W ' && current) current.settled = rest === 'timeout' || rest === 'none' ? rest : rest.startsWith('stalled') ? 'stalled' : Number(rest);
     else if (tag === 'U ') {
       if (uptimes++ === 0) run.uptimeStart = Number(rest);
       else run.uptimeEnd = Number(rest);
