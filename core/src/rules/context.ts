@@ -207,6 +207,32 @@ export function addFieldEdit(ctx: RuleContext, file: string, fields: FieldInit[]
   return { file, range: { start: first.range.start, end: first.range.start }, newText: `${fieldText}, ` };
 }
 
+/**
+ * An edit deleting the keyword WORD (and the blanks after it) written between FROM and TO,
+ * e.g. `inline` in a function's head. Undefined without the text or when WORD is not there.
+ */
+export function removeWordEdit(ctx: RuleContext, file: string, from: Position, to: Position, word: string): TextEdit | undefined {
+  const a = offsetOf(ctx, file, from);
+  const b = offsetOf(ctx, file, to);
+  if (!a || !b || b.offset <= a.offset) return undefined;
+  const head = a.text.slice(a.offset, b.offset);
+  const m = new RegExp(`\\b${word}\\b[ \\t]*`).exec(head);
+  if (!m) return undefined;
+  const start = positionAfter(a.text, a.offset, from, m.index);
+  const end = positionAfter(a.text, a.offset, from, m.index + m[0].length);
+  return { file, range: { start, end }, newText: '' };
+}
+
+/** The position DELTA characters after FROM (whose offset is BASE) in TEXT. */
+function positionAfter(text: string, base: number, from: Position, delta: number): Position {
+  let line = from.line;
+  let character = from.character;
+  for (let i = base; i < base + delta; i++) {
+    if (text.charCodeAt(i) === 10) { line++; character = 0; } else character++;
+  }
+  return { line, character };
+}
+
 /** An edit inserting whole lines before LINE (0-based); at the end of the file when LINE is past it. */
 export function insertLinesEdit(file: string, line: number, lines: string): TextEdit {
   const p = { line, character: 0 };

@@ -2,7 +2,7 @@
 // how it is declared, and, where the original's source is in the workspace
 // (RuleContext.lookupFunction), its parameter count and whether it can be patched at all.
 import type { CFunction, ModuleModel } from '../model';
-import { funcUses, plural, Reporter, where } from './context';
+import { funcUses, plural, removeWordEdit, Reporter, where } from './context';
 
 export function replacementRules(m: ModuleModel, out: Reporter): void {
   const reported010 = new Set<string>();
@@ -18,13 +18,16 @@ export function replacementRules(m: ModuleModel, out: Reporter): void {
         const plainInline = fn.isInline && !fn.attributes.includes('__always_inline') && !fn.attributes.includes('noinline');
         if (notrace || plainInline) {
           reported010.add(fn.name);
+          const word = notrace ? 'notrace' : 'inline';
+          const edit = removeWordEdit(out.ctx, fn.file, fn.range.start, fn.nameRange.start, word);
           out.add('KLP010', fn.file, fn.nameRange,
             `replacement function '${fn.name}' is declared ${notrace ? 'notrace' : "'inline' (which the kernel defines to imply notrace)"}: it cannot be traced, and a later patch cannot patch it cleanly. Remove '${notrace ? 'notrace' : 'inline'}'.`,
-            { related: [{ file: entry.file, range: refRange, message: `used as new_func for '${entry.oldName ?? '?'}'` }] });
+            { related: [{ file: entry.file, range: refRange, message: `used as new_func for '${entry.oldName ?? '?'}'` }],
+              fixes: edit ? [{ title: `Remove '${word}'`, edits: [edit], preferred: true }] : undefined });
         }
       }
-      // KLP013: not static.
-      if (out.on('KLP013') && !fn.isStatic && !reported013.has(fn.name)) {
+      // KLP013: not static (a replacement used by a table in another file has to be global).
+      if (out.on('KLP013') && !fn.isStatic && fn.file === entry.file && !reported013.has(fn.name)) {
         reported013.add(fn.name);
         out.add('KLP013', fn.file, fn.nameRange,
           `replacement function '${fn.name}' is not static: a global symbol can clash with a kernel symbol of the same name. Make it static.`,
