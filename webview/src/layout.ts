@@ -534,7 +534,13 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
     if (!cur || !cur.phases || !p) return;
     const l = b.lanes.get(laneId)!;
     const last = cur.phases[cur.phases.length - 1];
-    if (last && JSON.stringify(last.progress) === JSON.stringify(p)) return;
+    // Only what this row shows starts a new phase: the counts, and who is behind (and whether here).
+    const key = (x: Progress) => `${x.switched}/${x.total}|${x.othersBehind}|${x.behind.map((t) => `${t.task}${t.reason === 'sleeping-on' && t.function === l.func ? '*' : ''}`).join(',')}`;
+    if (last && key(last.progress) === key(p)) {
+      last.progress = p;
+      last.detail = phaseDetail(l, p);
+      return;
+    }
     if (last && last.start === slot) {
       last.progress = p;
       last.detail = phaseDetail(l, p);
@@ -663,7 +669,16 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
         Object.assign(info, { replace: e.replace, forced: e.forced || wasForced, stackOrder: e.stackOrder, state: e.state, shadow: e.shadow ?? info.shadow });
         const l = patchLane(e.patch);
         b.addSources(l, refs(e, 'patch'));
-        const it = patchInterval(e.patch, slot, seq, refs(e, 'patch'));
+        const open = b.current(l.id);
+        // The transition's init already opened this state (before the stack order was known).
+        const same = open && open.kind === `patch-${e.state}` && (open.stackOrder === info.stackOrder || !open.stackOrder) && Boolean(open.forced) === info.forced;
+        const it = same ? open : patchInterval(e.patch, slot, seq, refs(e, 'patch'));
+        if (same) {
+          it.stackOrder = info.stackOrder;
+          it.label = `${e.state}${info.stackOrder ? ` · #${info.stackOrder}` : ''}`;
+          it.detail = it.detail.filter((d) => !/^(objects|system states|shadow ids|stack_order)/.test(d));
+          it.detail.splice(1, 0, `stack_order: ${info.stackOrder || '—'}`);
+        }
         const objs = e.objects.map((o) => `${o.name}: ${o.patched ? 'patched' : o.loaded ? 'loaded, not patched' : 'not loaded'}`);
         if (objs.length) it.detail.push(`objects — ${objs.join('; ')}`);
         if (e.states.length) it.detail.push(`system states: ${e.states.map((s) => `${s.id} v${s.version}`).join(', ')}`);
@@ -704,6 +719,10 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
         const l = patchLane(e.patch);
         if (e.phase === 'init') {
           trans = { patch: e.patch, target: e.target, switched: new Set(), behind: new Map(), othersSwitched: false };
+          // The patch is in transition from here (its patch-state may follow a little later).
+          const info = patchInfo.get(e.patch);
+          const st = e.target === 'patched' ? 'patching' : 'unpatching';
+          if (info && info.state !== st) { info.state = st; patchSeen.add(e.patch); patchInterval(e.patch, slot, seq, b.current(l.id)?.sources ?? refs(e, 'patch')); }
           const initial: TaskPatchState = e.target === 'patched' ? 'unpatched' : 'patched';
           for (const [name, t] of tasks) if (!t.exited) { t.state = initial; openTask(name, slot, seq); }
         } else if (e.phase === 'reverse' && trans) {
@@ -772,7 +791,7 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
           prev.count = (prev.count ?? 1) + 1;
           prev.detail[prev.detail.length - 1] = `seen at ${prev.count} tries`;
         } else {
-          const it = b.marker(l, slot, { kind: 'blocked', label: e.reason === 'sleeping-on' ? `⏸ ${e.function ?? ''}` : e.reason, title: text, detail: [`blocks the transition of ${e.patch}`, 'seen at 1 try'], patch: e.patch, seq, sources: [], count: 1 });
+          const it = b.marker(l, slot, { kind: 'blocked', label: e.reason === 'sleeping-on' ? `‖ ${e.function ?? ''}` : e.reason, title: text, detail: [`blocks the transition of ${e.patch}`, 'seen at 1 try'], patch: e.patch, seq, sources: [], count: 1 });
           lastBlocked.set(e.task, it);
         }
         if (trans) {

@@ -40,7 +40,7 @@ const MIN_ZOOM = 4;
 const MAX_ZOOM = 120;
 
 const LANE_H: Record<SectionId, number> = {
-  system: 24, patches: 28, functions: 40, tasks: 24, states: 24, shadow: 22, modules: 22,
+  system: 24, patches: 28, functions: 36, tasks: 24, states: 24, shadow: 22, modules: 22,
 };
 
 const SOURCE_ROLE_FOR: Record<SectionId, SourceRef['role'][]> = {

@@ -206,7 +206,7 @@ button { font: inherit; color: inherit; }
 .tl-mk.dim, .tl-iv.dim { opacity: .25; }
 
 /* Bottom: details + transcript */
-.tl-bottom { flex: none; display: grid; grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr); height: 30vh; min-height: 170px; border-top: 1px solid var(--border); }
+.tl-bottom { flex: none; display: grid; grid-template-columns: minmax(0, 1.3fr) minmax(0, 1fr); height: 28vh; min-height: 160px; border-top: 1px solid var(--border); }
 .tl-details, .tl-transcript { overflow: auto; padding: 10px 14px; }
 .tl-details { border-right: 1px solid var(--border); background: var(--bg); }
 .d-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 6px 12px; margin-bottom: 8px; }
