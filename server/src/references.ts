@@ -62,7 +62,8 @@ export function references(ctx: ServerContext, p: ReferenceParams): Location[] |
       if (p.context.includeDeclaration) {
         const names = new Set<string>();
         for (const a of m.stateArrays) for (const st of a.entries) if (q.kinds.has('state') && st.idText && matches(q, st.id, st.idText)) names.add(st.idText);
-        for (const c of [...m.stateCalls, ...m.shadowCalls]) if (matches(q, c.id, c.idText)) names.add(c.idText);
+        const calls = [...(q.kinds.has('state') ? m.stateCalls : []), ...(q.kinds.has('shadow') ? m.shadowCalls : [])];
+        for (const c of calls) if (matches(q, c.id, c.idText)) names.add(c.idText);
         if (q.text) names.add(q.text);
         for (const n of names) {
           const def = m.macros[n];

@@ -6,7 +6,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { ModuleModel, Range } from '../../core/src/model';
 import { CALLBACK_KINDS } from '../../core/src/model';
-import { type ServerContext, toLocation } from './context';
+import { type ServerContext } from './context';
 import { replaces } from './navigate';
 import { uriToPath } from './uris';
 
@@ -70,12 +70,18 @@ export function workspaceSymbols(ctx: ServerContext, p: WorkspaceSymbolParams): 
   const q = p.query.toLowerCase();
   const out: SymbolInformation[] = [];
   for (const { key, model } of ctx.analyzer.knownModels()) {
-    if (!q.split('').every((c) => model.name.toLowerCase().includes(c))) continue;
+    if (!isSubsequence(q, model.name.toLowerCase())) continue;
     const patch = model.patches.find((x) => !x.declarationOnly && x.enableCalls.length) ?? model.patches.find((x) => !x.declarationOnly);
     if (!patch) continue;
     const series = ctx.analyzer.seriesOf(key);
     out.push(SymbolInformation.create(model.name, SymbolKind.Package, patch.nameRange, ctx.uris.uriOf(patch.file), series ? `series ${series.series.info.name} #${series.index + 1}` : 'livepatch'));
-    void toLocation;
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Fuzzy match as editors do it: the query's characters appear in order. */
+function isSubsequence(q: string, s: string): boolean {
+  let i = 0;
+  for (const ch of s) if (i < q.length && ch === q[i]) i++;
+  return i === q.length;
 }
