@@ -32,7 +32,7 @@ export function pitfallRules(m: ModuleModel, out: Reporter): void {
         if (keyName && m.globals[keyName]) continue; // the livepatch module's own key
         const r = calleeRange(call);
         out.add('KLP061', fn.file, r,
-          `${call.callee}(${call.args[0] ?? ''}) in '${fn.name}' patches module '${target}': a jump label on a key defined in a module cannot be relocated into the livepatch. Use static_key_enabled(${call.args[0] ?? ''}) instead.`,
+          `${call.callee}(${call.args[0] ?? ''}) in '${fn.name}', a replacement in module '${target}': a jump label on a key defined in a module (not in vmlinux) cannot be relocated into the livepatch. Unless the key is vmlinux's, use static_key_enabled(${call.args[0] ?? ''}) instead.`,
           { fixes: [{ title: 'Use static_key_enabled()', edits: [{ file: fn.file, range: r, newText: 'static_key_enabled' }], preferred: true }] });
       }
     }

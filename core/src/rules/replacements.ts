@@ -57,7 +57,9 @@ export function replacementRules(m: ModuleModel, out: Reporter): void {
 
     // KLP012: the original cannot be patched.
     if (out.on('KLP012')) {
-      const bad = known.map((o) => ({ o, why: unpatchable(o) })).find((x) => x.why);
+      // Only when every candidate agrees: same-named static functions elsewhere must not count.
+      const verdicts = known.map((o) => ({ o, why: unpatchable(o) }));
+      const bad = verdicts.every((x) => x.why) ? verdicts[0] : undefined;
       if (bad) {
         out.add('KLP012', entry.file, entry.oldNameRange ?? entry.range,
           `'${entry.oldName}' (${where(bad.o.file, bad.o.nameRange)}${object?.name ? `, module '${object.name}'` : ''}) is ${bad.why!.what}: ${bad.why!.effect}. Patch its callers instead.`,
