@@ -6,13 +6,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient, type ServerHandle } from './languageClient';
-import { SECTION } from './settings';
 import { Simulator } from './simulate';
 import { SeriesOverviewView } from './seriesOverview';
 import { SeriesStatusBar } from './statusBar';
 import { TRANSCRIPT_SCHEME, TranscriptView } from './transcriptView';
 // ---- feature modules of other owners: one import each ----
-// (timeline) import { registerTimeline } from './timeline';
+import { registerTimeline } from './timeline';
 // (verify)   import { registerVerify } from './verify';
 
 export const RESTART_SERVER = 'klpStudio.restartServer';
@@ -64,9 +63,6 @@ export function activate(context: vscode.ExtensionContext): KlpStudioApi {
     status,
     vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts),
     vscode.window.onDidChangeActiveTextEditor((e) => void status.update(e)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.rules.severity`)) handle?.reapplySeverities();
-    }),
     vscode.commands.registerCommand(RESTART_SERVER, async () => {
       const h = handle!;
       h.policy.expectingStop = true;
@@ -83,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): KlpStudioApi {
   );
 
   // ---- feature modules of other owners: one call each ----
-  // (timeline) registerTimeline(context, client);
+  registerTimeline(context, client);
   // (verify)   registerVerify(context);
 
   const api: KlpStudioApi = {

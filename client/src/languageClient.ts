@@ -1,12 +1,13 @@
 // Creates the language client: spawns dist/server.js over stdio (our own spawn, so the process
-// id is known for the crash policy and its tests), the document selector, file watching, and
-// the middleware that applies the settings `klpStudio.rules.severity` (per-rule severity or
-// off) and `klpStudio.maxFileSizeKB` (files above it are not sent to the server).
+// id is known for the crash policy and its tests), the document selector, and the middleware
+// for `klpStudio.maxFileSizeKB` (buffers above it are not synchronised with the server). The server reads
+// `klpStudio.rules.severity` itself (workspace/configuration) and registers its own file
+// watchers, so neither is done here.
 import * as vscode from 'vscode';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { LanguageClient, type LanguageClientOptions, type Middleware } from 'vscode-languageclient/node';
+import { DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, LanguageClient, type LanguageClientOptions, type Middleware } from 'vscode-languageclient/node';
 import { CrashPolicy } from './crashPolicy';
-import { applySeverityOverrides, maxFileSize, severityOverrides, SECTION } from './settings';
+import { maxFileSize, SECTION } from './settings';
 
 export const CLIENT_ID = 'klpStudio';
 export const CLIENT_NAME = 'KLP Studio Language Server';
@@ -24,8 +25,6 @@ export interface ServerHandle {
   policy: CrashPolicy;
   /** Pid of the running server process (undefined before the first start). */
   serverPid(): number | undefined;
-  /** Re-applies `klpStudio.rules.severity` to the diagnostics already shown. */
-  reapplySeverities(): void;
 }
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, onCrash: (restarting: boolean) => void): ServerHandle {
@@ -44,47 +43,45 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     return child;
   };
 
-  // Raw severities from the server, so that a settings change can be re-applied without a round trip.
-  const rawSeverity = new WeakMap<vscode.Diagnostic, vscode.DiagnosticSeverity>();
-  const rawByUri = new Map<string, vscode.Diagnostic[]>();
-  const remember = (uri: vscode.Uri, diags: vscode.Diagnostic[]) => {
-    for (const d of diags) if (!rawSeverity.has(d)) rawSeverity.set(d, d.severity);
-    if (diags.length) rawByUri.set(uri.toString(), diags);
-    else rawByUri.delete(uri.toString());
-  };
-
+  // Documents above klpStudio.maxFileSizeKB are not synchronised: the server sees the file as
+  // closed (it analyses the saved file from disk) until the buffer shrinks below the limit.
   const skipped = new Set<string>();
   let warnedSize = false;
-  const tooLarge = (doc: vscode.TextDocument): boolean => {
+  const sizeOf = (doc: vscode.TextDocument) => doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end); // no full-text copy per keystroke
+  const overLimit = (doc: vscode.TextDocument): boolean => {
     const limit = maxFileSize(doc.uri);
-    if (!limit || doc.getText().length <= limit) return false;
+    return limit > 0 && sizeOf(doc) > limit;
+  };
+  const noteSkipped = (doc: vscode.TextDocument) => {
     skipped.add(doc.uri.toString());
-    output.appendLine(`[size] ${doc.uri.fsPath || doc.uri.toString()} is larger than klpStudio.maxFileSizeKB: not analysed`);
+    output.appendLine(`[size] ${doc.uri.fsPath || doc.uri.toString()} is larger than klpStudio.maxFileSizeKB: its unsaved edits are not analysed`);
     if (!warnedSize) {
       warnedSize = true;
-      void vscode.window.showInformationMessage(`KLP Studio: ${vscode.workspace.asRelativePath(doc.uri)} is larger than the "klpStudio.maxFileSizeKB" setting and is not analysed.`);
+      void vscode.window.showInformationMessage(`KLP Studio: ${vscode.workspace.asRelativePath(doc.uri)} is larger than the "klpStudio.maxFileSizeKB" setting: only its saved version is analysed.`);
     }
-    return true;
   };
+  let client!: LanguageClient;
+  const textDocumentItem = (doc: vscode.TextDocument) => ({ uri: client.code2ProtocolConverter.asUri(doc.uri), languageId: doc.languageId, version: doc.version, text: doc.getText() });
 
   const middleware: Middleware = {
-    handleDiagnostics(uri, diagnostics, next) {
-      remember(uri, diagnostics);
-      next(uri, applySeverityOverrides(diagnostics, severityOverrides(uri)));
-    },
-    async provideDiagnostics(document, previousResultId, token, next) {
-      const report = await next(document, previousResultId, token);
-      if (report && report.kind === 'full') {
-        const uri = document instanceof vscode.Uri ? document : document.uri;
-        report.items = applySeverityOverrides(report.items, severityOverrides(uri));
-      }
-      return report;
-    },
     didOpen(doc, next) {
-      return tooLarge(doc) ? Promise.resolve() : next(doc);
+      if (!overLimit(doc)) return next(doc);
+      noteSkipped(doc);
+      return Promise.resolve();
     },
-    didChange(event, next) {
-      return skipped.has(event.document.uri.toString()) ? Promise.resolve() : next(event);
+    async didChange(event, next) {
+      const doc = event.document;
+      const key = doc.uri.toString();
+      const over = overLimit(doc);
+      if (skipped.has(key)) {
+        if (over) return;
+        skipped.delete(key); // back under the limit: the server gets the whole buffer again
+        await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: textDocumentItem(doc) });
+        return;
+      }
+      if (!over) return next(event);
+      noteSkipped(doc); // grew past the limit: the server falls back to the file on disk
+      await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: client.code2ProtocolConverter.asUri(doc.uri) } });
     },
     didSave(doc, next) {
       return skipped.has(doc.uri.toString()) ? Promise.resolve() : next(doc);
@@ -98,27 +95,18 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   const policy = new CrashPolicy(output, onCrash);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: {
-      configurationSection: SECTION,
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.c,*.h,Kbuild,Makefile,klp.series,*.klpsim}'),
-    },
+    // didChangeConfiguration carries the `klpStudio` section whenever a setting changes.
+    synchronize: { configurationSection: SECTION },
     outputChannel: output,
     errorHandler: policy,
     middleware,
-    initializationOptions: { client: 'vscode', maxFileSize: maxFileSize() },
+    initializationOptions: () => ({ settings: vscode.workspace.getConfiguration(SECTION) }),
   };
 
-  const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   return {
     client,
     policy,
     serverPid: () => child?.pid,
-    reapplySeverities() {
-      for (const [key, diags] of rawByUri) {
-        const uri = vscode.Uri.parse(key);
-        for (const d of diags) d.severity = rawSeverity.get(d) ?? d.severity;
-        client.diagnostics?.set(uri, applySeverityOverrides(diags, severityOverrides(uri)));
-      }
-    },
   };
 }

@@ -27,6 +27,8 @@ const QUIET_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'git.enabled': false,
   'chat.disableAIFeatures': true,
+  // VS Code for the Web saves after a delay by default; tests assert that fixes stay unsaved edits.
+  'files.autoSave': 'off',
 };
 
 /** Harmless noise of an offline code-server (gallery lookups, missing vsda, ...). */

@@ -1,0 +1,102 @@
+// The simulation commands: a scenario from the editor, the code-lens commands, errors, and the
+// series overview. The transcript VS Code shows must equal what the CLI prints for the same
+// files (same core, two adapters).
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { SimulationRun } from '../../../client/src/simulate';
+import { api, open, workspaceDir, wsUri } from './helpers';
+
+const TRANSCRIPT_HEADER = /^## /;
+
+function cliSimulate(scenario: string): string[] {
+  const cli = path.join(vscode.extensions.getExtension('klp-studio.klp-studio')!.extensionPath, 'dist/cli.js');
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [cli, 'simulate', scenario], { encoding: 'utf8' });
+  } catch (e) {
+    out = (e as { stdout: string }).stdout; // a refused load exits non-zero but still prints the transcript
+  }
+  return out.replace(/\n$/, '').split('\n');
+}
+
+describe('simulation commands', () => {
+  before(async () => {
+    await api();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('Simulate Scenario runs the active .klpsim and shows the same transcript as the CLI', async () => {
+    const scenario = wsUri('upgrade.klpsim');
+    await open(scenario);
+    const run = await vscode.commands.executeCommand<SimulationRun>('klpStudio.simulateScenario');
+    assert.ok(run?.result.ok, `simulation ok: ${JSON.stringify(run?.result).slice(0, 400)}`);
+    const shown = run.document!;
+    assert.equal(shown.uri.scheme, 'klp-transcript');
+    assert.equal(shown.languageId, 'klpsim-transcript');
+    assert.ok(vscode.window.visibleTextEditors.some((e) => e.document === shown), 'the transcript is visible');
+    const lines = shown.getText().replace(/\n$/, '').split('\n').filter((l) => !TRANSCRIPT_HEADER.test(l));
+    assert.deepEqual(lines, cliSimulate(scenario.fsPath));
+    assert.ok(lines.includes('% insmod lp_acme_v1.ko'));
+    assert.ok(lines.some((l) => l.startsWith('livepatch: ')), 'kernel log lines');
+  });
+
+  it('uses the unsaved editor text of the scenario', async () => {
+    const editor = await open(wsUri('upgrade.klpsim'));
+    await editor.edit((b) => b.insert(new vscode.Position(editor.document.lineCount, 0), '\nls /sys/kernel/livepatch\n'));
+    const run = await vscode.commands.executeCommand<SimulationRun>('klpStudio.simulateScenario');
+    assert.ok(run?.result.ok);
+    const transcript = run.result.ok ? run.result.transcript : [];
+    assert.equal(transcript.filter((l) => l === '% ls /sys/kernel/livepatch').length, 4, 'the appended command ran (3 in the file + 1 unsaved)');
+    await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('the "Simulate upgrade from" lens command upgrades the previous patch of the series', async () => {
+    const v2 = wsUri('lp_acme_v2.c');
+    await open(v2);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', v2);
+    const lens = lenses.find((l) => l.command?.title === 'Simulate upgrade from lp_acme_v1');
+    assert.ok(lens?.command, 'the upgrade lens');
+    const run = await vscode.commands.executeCommand<SimulationRun>(lens.command.command, ...(lens.command.arguments ?? []));
+    assert.ok(run?.result.ok, JSON.stringify(run?.result).slice(0, 400));
+    assert.deepEqual(run.target, { kind: 'upgrade', module: 'lp_acme_v2', from: 'lp_acme_v1' });
+    const text = run.document!.getText();
+    const v1 = text.indexOf('% insmod lp_acme_v1.ko'), v2at = text.indexOf('% insmod lp_acme_v2.ko');
+    assert.ok(v1 >= 0 && v2at > v1, `v1 then v2 is loaded:\n${text}`);
+    assert.match(text.slice(v2at), /livepatch: /);
+  });
+
+  it('the "Simulate enable" lens command enables one patch', async () => {
+    const run = await vscode.commands.executeCommand<SimulationRun>('klpStudio.simulateEnable', { module: 'lp_acme_v1', uri: wsUri('lp_acme_v1.c').toString() });
+    assert.ok(run?.result.ok);
+    assert.ok(run.result.ok && run.result.transcript.includes('% insmod lp_acme_v1.ko'));
+  });
+
+  it('reports a broken scenario with its line instead of a transcript', async () => {
+    const bad = path.join(workspaceDir(), 'broken.klpsim');
+    fs.writeFileSync(bad, 'insmod lp_acme_v1.ko\nfrobnicate now\n');
+    try {
+      const run = await vscode.commands.executeCommand<SimulationRun>('klpStudio.simulateScenario', vscode.Uri.file(bad));
+      assert.ok(run && !run.result.ok, 'not ok');
+      assert.ok(!run.result.ok && run.result.errors.some((e) => e.line === 2 || /frobnicate/.test(e.message)), JSON.stringify(run.result));
+    } finally {
+      fs.rmSync(bad);
+    }
+  });
+
+  it('Show Series Overview lists the patches in order with the series findings', async () => {
+    await open(wsUri('lp_acme_v2.c'));
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('klpStudio.showSeriesOverview');
+    assert.ok(doc, 'an overview document');
+    const text = doc.getText();
+    const at = ['lp_acme_v1', 'lp_acme_v2', 'lp_acme_v3'].map((p) => text.indexOf('`' + p + '`'));
+    assert.ok(at.every((i) => i >= 0) && at[0] < at[1] && at[1] < at[2], `patches in series order:\n${text}`);
+    assert.match(text, /KLP042/, 'the dropped-state finding is listed');
+    assert.match(text, /reverted \(NOP\)/, 'version_proc_show is reverted by a NOP in v3');
+  });
+});
