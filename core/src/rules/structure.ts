@@ -30,10 +30,9 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
         if (e) fixes.push({ title: 'Add .mod = THIS_MODULE', edits: [e], preferred: missing.length === 1 });
       }
       const what = missing.map((f) => `.${f}`).join(' and ');
+      const advice = [missing.includes('mod') && 'set .mod = THIS_MODULE', missing.includes('objs') && 'point .objs at the klp_object array'].filter(Boolean).join(' and ');
       out.add('KLP001', p.file, p.nameRange,
-        `klp_patch '${p.name}' has no ${what}: klp_enable_patch() fails with -EINVAL. ` +
-        (missing.includes('mod') ? 'Set .mod = THIS_MODULE' : '') + (missing.length === 2 ? ' and ' : '') +
-        (missing.includes('objs') ? 'set .objs to the klp_object array' : '') + '.',
+        `klp_patch '${p.name}' has no ${what}: klp_enable_patch() fails with -EINVAL. ${advice[0].toUpperCase()}${advice.slice(1)}.`,
         { fixes });
     }
   }
