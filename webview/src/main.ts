@@ -17,7 +17,8 @@ export type WebviewToHost =
 
 /** Messages the extension posts to the webview. */
 export type HostToWebview =
-  | { type: 'data'; input: TimelineInput }
+  /** `context` is kept in the webview state for the extension (what to re-run after a restart). */
+  | { type: 'data'; input: TimelineInput; context?: unknown }
   | { type: 'busy'; text: string };
 
 interface VsCodeApi {
@@ -31,6 +32,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 interface Saved {
   input?: TimelineInput;
   view?: ViewState;
+  context?: unknown;
 }
 
 function start(): void {
@@ -75,10 +77,11 @@ function startExport(root: HTMLElement, json: string): void {
 function startWebview(root: HTMLElement, vscode: VsCodeApi): void {
   const saved = (vscode.getState() ?? {}) as Saved;
   let current: TimelineInput | undefined = saved.input;
+  let context: unknown = saved.context;
   const view = new TimelineView(root, {
     mode: 'vscode',
     openSource(ref) { vscode.postMessage({ type: 'open', source: ref }); },
-    saveState(s) { vscode.setState({ input: current, view: s } satisfies Saved); },
+    saveState(s) { vscode.setState({ input: current, view: s, context } satisfies Saved); },
     exportHtml() { vscode.postMessage({ type: 'export' }); },
   });
   const busy = document.createElement('div');
@@ -92,6 +95,7 @@ function startWebview(root: HTMLElement, vscode: VsCodeApi): void {
     if (msg.type === 'data') {
       const keep = current ? view.viewState() : saved.view;
       current = msg.input;
+      if (msg.context !== undefined) context = msg.context;
       busy.textContent = '';
       busy.classList.remove('show');
       view.setInput(msg.input, keep);
