@@ -536,7 +536,10 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
     const last = cur.phases[cur.phases.length - 1];
     // Only what this row shows starts a new phase: the counts, and who is behind (and whether here).
     const key = (x: Progress) => `${x.switched}/${x.total}|${x.othersBehind}|${x.behind.map((t) => `${t.task}${t.reason === 'sleeping-on' && t.function === l.func ? '*' : ''}`).join(',')}`;
-    if (last && key(last.progress) === key(p)) {
+    // The first try tells why a task is behind; its stack was the same since the start: no new phase.
+    const names = (x: Progress) => `${x.switched}/${x.total}|${x.othersBehind}|${x.behind.map((t) => t.task).join(',')}`;
+    const learnedWhy = last && names(last.progress) === names(p) && last.progress.behind.every((t) => t.reason === undefined);
+    if (last && (learnedWhy || key(last.progress) === key(p))) {
       last.progress = p;
       last.detail = phaseDetail(l, p);
       return;
@@ -718,7 +721,7 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
       case 'transition': {
         const l = patchLane(e.patch);
         if (e.phase === 'init') {
-          trans = { patch: e.patch, target: e.target, switched: new Set(), behind: new Map(), othersSwitched: false };
+          trans = { patch: e.patch, target: e.target, switched: new Set(), behind: new Map(), othersSwitched: true };
           // The patch is in transition from here (its patch-state may follow a little later).
           const info = patchInfo.get(e.patch);
           const st = e.target === 'patched' ? 'patching' : 'unpatching';
@@ -729,7 +732,7 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
           trans.target = e.target;
           trans.switched = new Set([...tasks.entries()].filter(([, t]) => t.state === e.target).map(([n]) => n));
           trans.behind.clear();
-          trans.othersSwitched = false;
+          trans.othersSwitched = true;
           for (const [name, t] of tasks) if (!t.exited) openTask(name, slot, seq);
           b.marker(l, slot, { kind: 'reverse', label: 'reverse', title: `${e.patch}: transition reversed`, detail: [`now ${e.target === 'patched' ? 'patching' : 'unpatching'}`, 'no callbacks run at a reversal; tasks that never switched are already in the new target state'], patch: e.patch, seq, sources: refs(e, 'patch') });
           for (const id of inTransition) reopenFunction(id, slot);
@@ -806,6 +809,11 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
       }
       case 'retry': {
         const l = patchLane(e.patch);
+        // Undeclared and idle tasks switch at their next chance; a try reports them as '*' when not.
+        if (trans && trans.othersSwitched === e.remaining.includes('*')) {
+          trans.othersSwitched = !e.remaining.includes('*');
+          for (const id of inTransition) reopenFunction(id, slot);
+        }
         if (lastRetryItem && slotOfSeq[lastRetryItem.seq] === slot && lastRetryItem.lane === l.id) {
           lastRetryItem.count = (lastRetryItem.count ?? 1) + 1;
           lastRetryItem.title = `tries ${(events[lastRetryItem.seq] as { attempt: number }).attempt}–${e.attempt}: nothing changed`;
