@@ -60,5 +60,5 @@ else
   done
   spec_hash > "$stamp"
 fi
-XDG_CONFIG_HOME="$E2E_DIR/xdg-config" XDG_DATA_HOME="$E2E_DIR/xdg-data" "$E2E_DIR/cs/node_modules/.bin/code-server" --version | head -1
-echo "e2e-setup: done; code-server at $E2E_DIR/cs/node_modules/.bin/code-server"
+version=$(XDG_CONFIG_HOME="$E2E_DIR/xdg-config" XDG_DATA_HOME="$E2E_DIR/xdg-data" "$E2E_DIR/cs/node_modules/.bin/code-server" --version 2>/dev/null | grep -E '^[0-9]+\.[0-9]+' || true)
+echo "e2e-setup: done; code-server ${version%% *} at $E2E_DIR/cs/node_modules/.bin/code-server"

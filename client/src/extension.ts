@@ -63,6 +63,11 @@ export function activate(context: vscode.ExtensionContext): KlpStudioApi {
     status,
     vscode.workspace.registerTextDocumentContentProvider(TRANSCRIPT_SCHEME, transcripts),
     vscode.window.onDidChangeActiveTextEditor((e) => void status.update(e)),
+    // A publication for the active file means an analysis finished: its series may be known now.
+    vscode.languages.onDidChangeDiagnostics((e) => {
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      if (active && e.uris.some((u) => u.toString() === active)) status.updateSoon();
+    }),
     vscode.commands.registerCommand(RESTART_SERVER, async () => {
       const h = handle!;
       h.policy.expectingStop = true;

@@ -132,7 +132,9 @@ export class Simulator {
     if (!result) return undefined; // cancelled
     const run: SimulationRun = { target, result };
     if (result.ok) {
-      const header = [`KLP Studio simulation: ${result.title}`, `exit status ${result.exitStatus}`, ...result.scenario.trimEnd().split('\n').map((l) => `scenario: ${l}`)];
+      // A generated scenario (enable/disable/upgrade) is shown in the header: the user never saw it.
+      const generated = target.kind === 'scenario' ? [] : result.scenario.trimEnd().split('\n').map((l) => `scenario: ${l}`);
+      const header = [`KLP Studio simulation: ${result.title}`, `exit status ${result.exitStatus}`, ...generated];
       const editor = await this.view.show(title, header, result.transcript);
       run.document = editor.document;
     } else {

@@ -43,7 +43,15 @@ export class SeriesStatusBar implements vscode.Disposable {
     }
   }
 
+  private timer: NodeJS.Timeout | undefined;
+  /** Debounced update, for bursts of diagnostics publications. */
+  updateSoon(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.update(), 150);
+  }
+
   dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.item.dispose();
   }
 }
