@@ -213,3 +213,17 @@ describe('timeline layout: every scenario of the repository through the real sim
     assert.ok(v3.items.some((i) => i.kind === 'warning' && /not compatible/.test(i.title)));
   });
 });
+
+describe('timeline layout: size', () => {
+  it('lays out 8,000 events (60 upgrades back to back) well within a second', () => {
+    const base = upgradeRun().events.filter((e) => e.kind !== 'end');
+    const events = [];
+    for (let r = 0; r < 60; r++) for (const e of base) events.push({ ...e, seq: events.length, command: e.command + r * 8, time: e.time + r * 20 });
+    const t0 = performance.now();
+    const m = layoutTimeline({ title: 'big', events: events as typeof base });
+    const ms = performance.now() - t0;
+    assert.equal(m.slotOfSeq.length, events.length);
+    assert.equal(m.commands.length, 60 * 7);
+    assert.ok(ms < 1500, `${ms.toFixed(0)} ms`);
+  });
+});

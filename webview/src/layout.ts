@@ -466,6 +466,13 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
   const events = input.events;
   const { slots, slotOfSeq } = assignSlots(events);
   const b = new Builder(slots.length);
+  // Events of each command (failures gather the kernel's and the command's messages from them).
+  const byCommand = new Map<number, SimEvent[]>();
+  for (const e of events) {
+    const list = byCommand.get(e.command);
+    if (list) list.push(e); else byCommand.set(e.command, [e]);
+  }
+  const ofCommand = (c: number) => byCommand.get(c) ?? [];
   const commands: CommandBand[] = [];
   const transcript: TranscriptLine[] = [];
 
@@ -877,8 +884,8 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
         failedCommands.add(e.command);
         const lid = e.patch && b.lanes.has(`patch:${e.patch}`) ? `patch:${e.patch}` : e.module && b.lanes.has(`patch:${e.module}`) ? `patch:${e.module}` : e.module && b.lanes.has(`module:${e.module}`) ? `module:${e.module}` : undefined;
         const l = lid ? b.lanes.get(lid)! : sys();
-        const kernel = events.filter((x) => x.command === e.command && x.kind === 'log' && WARNING_MESSAGES.has(x.message)).map((x) => x.line!);
-        const out = events.filter((x) => x.command === e.command && x.kind === 'output' && x.error).map((x) => x.line!);
+        const kernel = ofCommand(e.command).filter((x) => x.kind === 'log' && WARNING_MESSAGES.has(x.message)).map((x) => x.line!);
+        const out = ofCommand(e.command).filter((x) => x.kind === 'output' && x.error).map((x) => x.line!);
         b.marker(l, slot, { kind: 'failure', label: e.errnoName, title: describe(e), detail: [...kernel, ...out], patch: e.patch ?? (e.module && livepatchModules.has(e.module) ? e.module : undefined), seq, sources: refs(e) });
         break;
       }
@@ -895,7 +902,7 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
       case 'output': {
         if (e.error) {
           failedCommands.add(e.command);
-          const hasFailure = events.some((x) => x.command === e.command && x.kind === 'failure');
+          const hasFailure = ofCommand(e.command).some((x) => x.kind === 'failure');
           if (!hasFailure) b.marker(sys(), slot, { kind: 'error', label: 'error', title: e.line, detail: ['the command failed'], seq, sources: [] });
         }
         break;

@@ -34,6 +34,8 @@ export interface TimelineHost {
 }
 
 const LABEL_W = 236;
+/** Narrow panels (a VS Code editor column) get a narrower label column. */
+const LABEL_W_NARROW = 156;
 const AXIS_H = 48;
 const SECTION_H = 24;
 const MIN_ZOOM = 4;
@@ -66,6 +68,7 @@ export class TimelineView {
   private input: TimelineInput | undefined;
   private state: ViewState = { slot: 0, filter: '', hidden: [], debug: true };
   private zoom = 16;
+  private labelW = LABEL_W;
   private readonly els: {
     toolbar: HTMLElement; title: HTMLElement; meta: HTMLElement; pos: HTMLElement; chips: HTMLElement; filter: HTMLInputElement;
     main: HTMLElement; grid: HTMLElement; details: HTMLElement; transcript: HTMLElement; tooltip: HTMLElement; live: HTMLElement; errors: HTMLElement;
@@ -295,7 +298,7 @@ export class TimelineView {
     for (const id of this.slotItems.get(this.state.slot) ?? []) this.itemEls.get(id)?.classList.remove('at-cursor');
     this.state.slot = slot;
     for (const id of this.slotItems.get(slot) ?? []) this.itemEls.get(id)?.classList.add('at-cursor');
-    if (this.cursor) place(this.cursor, LABEL_W + slot * this.zoom, Math.max(2, this.zoom));
+    if (this.cursor) place(this.cursor, this.labelW + slot * this.zoom, Math.max(2, this.zoom));
     const s = m.slots[slot];
     this.els.pos.textContent = `${slot + 1} / ${m.slots.length}`;
     this.renderDetails();
@@ -314,18 +317,24 @@ export class TimelineView {
 
   private scrollToSlot(slot: number): void {
     const main = this.els.main;
-    const x = LABEL_W + slot * this.zoom;
-    const viewL = main.scrollLeft + LABEL_W + 24;
+    const x = this.labelW + slot * this.zoom;
+    const viewL = main.scrollLeft + this.labelW + 24;
     const viewR = main.scrollLeft + main.clientWidth - 24;
-    if (x < viewL || x + this.zoom > viewR) main.scrollLeft = Math.max(0, x - LABEL_W - (main.clientWidth - LABEL_W) / 3);
+    if (x < viewL || x + this.zoom > viewR) main.scrollLeft = Math.max(0, x - this.labelW - (main.clientWidth - this.labelW) / 3);
   }
 
   // -------------------------------------------------------------------------------------
   // Zoom and filter
 
+  private updateLabelWidth(): void {
+    this.labelW = (this.root.clientWidth || 1024) < 820 ? LABEL_W_NARROW : LABEL_W;
+    this.root.classList.toggle('compact', this.labelW === LABEL_W_NARROW);
+  }
+
   private fitZoom(): number {
+    this.updateLabelWidth();
     const n = this.model?.slots.length ?? 1;
-    const width = (this.els.main.clientWidth || 1024) - LABEL_W - 28;
+    const width = (this.els.main.clientWidth || 1024) - this.labelW - 28;
     return Math.max(MIN_ZOOM, Math.min(48, Math.floor((width / Math.max(1, n)) * 100) / 100));
   }
 
@@ -333,12 +342,12 @@ export class TimelineView {
     const main = this.els.main;
     const old = this.zoom;
     const nz = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, z));
-    const ax = anchorX ?? (LABEL_W + this.state.slot * old - main.scrollLeft);
-    const slotAtAnchor = (main.scrollLeft + ax - LABEL_W) / old;
+    const ax = anchorX ?? (this.labelW + this.state.slot * old - main.scrollLeft);
+    const slotAtAnchor = (main.scrollLeft + ax - this.labelW) / old;
     this.zoom = nz;
     if (!fit) this.state.zoom = nz;
     this.renderGrid();
-    main.scrollLeft = Math.max(0, LABEL_W + slotAtAnchor * nz - ax);
+    main.scrollLeft = Math.max(0, this.labelW + slotAtAnchor * nz - ax);
     this.select(this.state.slot, { scroll: false, announce: false });
   }
 
@@ -391,6 +400,7 @@ export class TimelineView {
     this.slotItems.clear();
     this.visibleLaneIds.clear();
     if (!m) return;
+    this.updateLabelWidth();
     const w = this.zoom;
     const trackW = Math.max(1, m.slots.length) * w + 24;
     grid.classList.toggle('narrow', w < 12);
@@ -399,10 +409,11 @@ export class TimelineView {
     // Axis: command bands, steps, time.
     const axis = h('div', { class: 'tl-axis' });
     const corner = h('div', { class: 'tl-corner' }, h('span', {}, 'commands'), h('span', {}, 'time'));
+    corner.style.width = `${this.labelW}px`;
     const cmds = h('div', { class: 'tl-axis-cmds' });
     const steps = h('div', { class: 'tl-axis-steps' });
-    place(cmds, LABEL_W, trackW);
-    place(steps, LABEL_W, trackW);
+    place(cmds, this.labelW, trackW);
+    place(steps, this.labelW, trackW);
     for (const c of m.commands) {
       const el = h('div', { class: `tl-cmd${c.failed ? ' failed' : ''}`, 'data-line-slot': c.start, title: `line ${c.scenarioLine}: ${c.text}${c.failed ? ' (failed)' : ''}` },
         h('span', { class: 'verb' }, c.verb), h('span', { class: 'rest' }, c.text.slice(c.verb.length)));
@@ -426,13 +437,13 @@ export class TimelineView {
       steps.appendChild(tick);
     });
     append(axis, corner, cmds, steps);
-    axis.style.width = `${LABEL_W + trackW}px`;
+    axis.style.width = `${this.labelW + trackW}px`;
     grid.appendChild(axis);
 
     // Background: command separators.
     const body = h('div', { class: 'tl-body' });
     const bg = h('div', { class: 'tl-bg', 'aria-hidden': 'true' });
-    place(bg, LABEL_W, trackW);
+    place(bg, this.labelW, trackW);
     for (const c of m.commands) {
       const sep = h('div', { class: `tl-sep${c.failed ? ' failed' : ''}` });
       place(sep, c.start * w);
@@ -464,10 +475,10 @@ export class TimelineView {
     bg.style.height = `${y}px`;
     this.cursor = h('div', { class: 'tl-cursor', 'aria-hidden': 'true' });
     this.cursor.style.height = `${y + AXIS_H}px`;
-    place(this.cursor, LABEL_W + this.state.slot * w, Math.max(2, w));
+    place(this.cursor, this.labelW + this.state.slot * w, Math.max(2, w));
     grid.appendChild(body);
     grid.appendChild(this.cursor);
-    grid.style.width = `${LABEL_W + trackW}px`;
+    grid.style.width = `${this.labelW + trackW}px`;
     grid.style.height = `${y + AXIS_H}px`;
   }
 
@@ -485,7 +496,7 @@ export class TimelineView {
     l.section === 'patches' && !l.child ? h('span', { class: 'sw', 'aria-hidden': 'true' }) : undefined,
     h('span', { class: 'name' }, l.label),
     l.sub ? h('span', { class: 'sub' }, l.sub) : undefined);
-    label.style.width = `${LABEL_W}px`;
+    label.style.width = `${this.labelW}px`;
     const track = h('div', { class: 'tl-track' });
     track.style.width = `${trackW}px`;
     for (const it of l.items) {

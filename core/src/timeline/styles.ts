@@ -76,7 +76,7 @@ body { overflow: hidden; }
 button { font: inherit; color: inherit; }
 :focus-visible { outline: 2px solid var(--focus); outline-offset: 1px; }
 
-.klp-tl { display: flex; flex-direction: column; height: 100vh; min-width: 640px; }
+.klp-tl { display: flex; flex-direction: column; height: 100vh; min-width: 360px; }
 
 /* Toolbar */
 .tl-toolbar { flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; padding: 10px 14px 8px; border-bottom: 1px solid var(--border); background: var(--panel); }
@@ -251,6 +251,14 @@ button { font: inherit; color: inherit; }
 .tl-status, .tl-busy { position: fixed; right: 14px; bottom: 14px; z-index: 60; padding: 6px 12px; border-radius: 6px; background: var(--tip-bg); border: 1px solid var(--tip-border); font: 12px var(--mono); opacity: 0; transition: opacity .15s; pointer-events: none; }
 .tl-status.show, .tl-busy.show { opacity: 1; }
 .tl-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+
+/* Narrow panels (an editor column): stacked bottom panels, no sub-labels */
+.compact .tl-label .sub { display: none; }
+.compact .tl-label.child { padding-left: 20px; }
+.compact .tl-bottom { grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr) minmax(0, 1fr); height: 38vh; }
+.compact .tl-details { border-right: 0; border-bottom: 1px solid var(--border); }
+.compact .tl-filter { width: 150px; }
+.compact .tl-meta { display: none; }
 
 body.vscode-high-contrast .tl-iv, body.vscode-high-contrast-light .tl-iv { border-width: 2px; }
 body.vscode-high-contrast .tl-mk::before { border: 1px solid var(--fg); }
