@@ -18,6 +18,8 @@ import { timelineDocument } from '../../core/src/timeline/document';
 import type { TimelineInput } from '../../core/src/timeline/input';
 
 const haveBrowser = fs.existsSync(CHROMIUM) && fs.existsSync(path.join(ROOT, 'dist/webview.js'));
+/** In CI (or with KLP_REQUIRE_CLIENTS) a missing browser or bundle fails instead of skipping. */
+const REQUIRED = !!(process.env.CI || process.env.KLP_REQUIRE_CLIENTS);
 
 async function open(c: Chromium, input: TimelineInput, name: string, opts: { colorScheme?: 'light' | 'dark'; hash?: string } = {}): Promise<Page & { errors: string[] }> {
   const page = await c.page({ colorScheme: opts.colorScheme });
@@ -40,10 +42,11 @@ function examplesUpgrade(): TimelineInput {
   return { title: 'examples/upgrade.klpsim', scenario: 'examples/upgrade.klpsim', events, exitStatus: r.exitStatus };
 }
 
-(haveBrowser ? describe : describe.skip)('timeline in headless Chromium', function () {
+(haveBrowser || REQUIRED ? describe : describe.skip)('timeline in headless Chromium', function () {
   this.timeout(60000);
   let c: Chromium;
   before(async () => {
+    assert.ok(haveBrowser, `${CHROMIUM} (apt-get install chromium fonts-liberation) and dist/webview.js (npm run build) are needed`);
     await initParser();
     c = await launch();
   });
