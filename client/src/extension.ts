@@ -12,7 +12,7 @@ import { SeriesStatusBar } from './statusBar';
 import { TRANSCRIPT_SCHEME, TranscriptView } from './transcriptView';
 // ---- feature modules of other owners: one import each ----
 import { registerTimeline } from './timeline';
-// (verify)   import { registerVerify } from './verify';
+import { registerVerify } from './verify';
 
 export const RESTART_SERVER = 'klpStudio.restartServer';
 
@@ -85,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): KlpStudioApi {
 
   // ---- feature modules of other owners: one call each ----
   registerTimeline(context, client);
-  // (verify)   registerVerify(context);
+  registerVerify(context);
 
   const api: KlpStudioApi = {
     client,

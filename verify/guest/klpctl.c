@@ -190,14 +190,26 @@ static int op_sysctl(const char *arg)
 }
 
 /*
- * Reads every kernel log record available now; true when one says a task could not be
- * switched. Idle tasks ("swapper/N is running" with several CPUs) do not count: they
- * switch at their next chance, as in the simulator.
+ * Kernel log time of the "op-done" record klpctl writes when the operation has returned
+ * (0 until it is read back): the same clock as the records it is compared with.
+ */
+static double op_end;
+#define OP_DONE "klpverify: op-done"
+/* A transition was started, reversed or forced within this command's window. */
+static int started_here;
+
+/*
+ * Reads every kernel log record available now; returns true once a try of the
+ * transition left a task behind: a klp_try_switch_task line logged after this command
+ * started, reversed or forced the transition, or else one logged at least 200 ms after
+ * the operation returned (so a retry that raced with the operation does not count). Idle
+ * tasks ("swapper/N is running" with several CPUs) do not count: they switch at their next
+ * chance, as in the simulator.
  */
 static int saw_failed_switch(int kmsg)
 {
 	static char rec[8192];
-	int seen = 0;
+	static int seen;
 	ssize_t n;
 	if (kmsg < 0)
 		return 0;
@@ -205,8 +217,24 @@ static int saw_failed_switch(int kmsg)
 		if (n <= 0)
 			continue; /* EPIPE: records were overwritten; keep reading */
 		rec[n] = 0;
-		if (strstr(rec, "klp_try_switch_task: ") && !strstr(rec, "klp_try_switch_task: swapper/"))
-			seen = 1;
+		/* "prio,seq,usec,flags;text" */
+		char *text = strchr(rec, ';');
+		double at = 0;
+		unsigned long long usec;
+		if (sscanf(rec, "%*u,%*u,%llu", &usec) == 1)
+			at = usec / 1e6;
+		text = text ? text + 1 : rec;
+		if (!strncmp(text, OP_DONE, strlen(OP_DONE))) {
+			op_end = at;
+			continue;
+		}
+		if (strstr(text, "': starting ") || strstr(text, "reversing transition") || strstr(text, "forcing remaining tasks")) {
+			started_here = 1;
+			seen = 0;
+		} else if (strstr(text, "klp_try_switch_task: ") && !strstr(text, "klp_try_switch_task: swapper/")) {
+			if (started_here || (op_end > 0 && at >= op_end + 0.2))
+				seen = 1;
+		}
 	}
 	return seen;
 }
@@ -315,6 +343,14 @@ int main(int argc, char **argv)
 	int err = run_op(argc - 1, argv + 1);
 	if (err == -2)
 		goto usage;
+	if (settle_ms >= 0) {
+		int w = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+		if (w >= 0) {
+			if (write(w, OP_DONE "\n", strlen(OP_DONE) + 1) < 0)
+				perror("klpctl: /dev/kmsg");
+			close(w);
+		}
+	}
 	if (settle_ms >= 0) {
 		/* a refused operation changed nothing either */
 		if (err != 0 || changes_nothing(argc - 1, argv + 1))

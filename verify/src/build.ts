@@ -23,6 +23,22 @@ export interface BuiltModule {
   cached: boolean;
 }
 
+/** Builds in progress in this process, by output path: concurrent runs share one build. */
+const inFlight = new Map<string, Promise<unknown>>();
+function once<T>(key: string, build: () => Promise<T>): Promise<T> {
+  let p = inFlight.get(key) as Promise<T> | undefined;
+  if (!p) {
+    p = build().finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
+/** A temporary name beside FILE that no other process uses. */
+function tmpName(file: string): string {
+  return `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 function sha(parts: (string | Buffer)[]): string {
   const h = createHash('sha256');
   for (const p of parts) { h.update(p); h.update('\0'); }
@@ -96,9 +112,12 @@ export async function buildModule(name: string, searchDirs: string[], kernel: Ke
   const dir = path.join(cacheRoot(), 'modules', `${name}-${sha(keyParts)}`);
   const ko = path.join(dir, `${name}.ko`);
   if (fs.existsSync(ko)) return { name, ko, fromSources: tree.fromSources, sources: tree.sources, cached: true };
+  return once(ko, () => makeModule(name, tree, dir, ko, kernel, progress, signal));
+}
 
+async function makeModule(name: string, tree: BuildTree, dir: string, ko: string, kernel: KernelArtifacts, progress: Progress, signal?: AbortSignal): Promise<BuiltModule> {
   progress(`building module ${name}${tree.fromSources ? '' : ' (stand-in: no sources found)'}`);
-  const work = path.join(dir, 'build');
+  const work = tmpName(path.join(dir, 'build'));
   fs.rmSync(work, { recursive: true, force: true });
   for (const [rel, data] of tree.files) {
     fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
@@ -111,8 +130,9 @@ export async function buildModule(name: string, searchDirs: string[], kernel: Ke
     const text = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() && !/Skipping BTF|^make(\[\d+\])?: (Entering|Leaving)/.test(l));
     throw new VerifyEnvError(`building module ${name} against ${kernel.release} failed:\n${text.slice(-40).map((l) => l.split(work + '/').join('')).join('\n')}`);
   }
-  fs.copyFileSync(built, `${ko}.tmp`);
-  fs.renameSync(`${ko}.tmp`, ko);
+  const tmp = tmpName(ko);
+  fs.copyFileSync(built, tmp);
+  fs.renameSync(tmp, ko);
   fs.rmSync(work, { recursive: true, force: true });
   return { name, ko, fromSources: tree.fromSources, sources: tree.sources, cached: false };
 }
@@ -130,13 +150,18 @@ export async function buildKlpctl(progress: Progress, signal?: AbortSignal): Pro
   const src = fs.readFileSync(klpctlSource());
   const out = path.join(cacheRoot(), 'tools', `klpctl-${sha([BUILD_RECIPE, src])}`);
   if (fs.existsSync(out)) return out;
+  return once(out, () => makeKlpctl(src, out, progress, signal));
+}
+
+async function makeKlpctl(src: Buffer, out: string, progress: Progress, signal?: AbortSignal): Promise<string> {
   progress('building the guest loader (klpctl)');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const tmpSrc = `${out}.c`;
+  const tmp = tmpName(out);
+  const tmpSrc = `${tmp}.c`;
   fs.writeFileSync(tmpSrc, src);
-  const r = await exec('gcc', ['-static', '-Os', '-Wall', '-o', `${out}.tmp`, tmpSrc], { signal, timeoutMs: 5 * 60_000 });
+  const r = await exec('gcc', ['-static', '-Os', '-Wall', '-o', tmp, tmpSrc], { signal, timeoutMs: 5 * 60_000 });
   fs.rmSync(tmpSrc, { force: true });
   if (r.code !== 0) throw new VerifyEnvError(`building the static guest loader failed (is libc6-dev installed?):\n${r.stderr.trim()}`);
-  fs.renameSync(`${out}.tmp`, out);
+  fs.renameSync(tmp, out);
   return out;
 }

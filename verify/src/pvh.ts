@@ -46,17 +46,29 @@ function unxz(data: Buffer): Promise<Buffer> {
   });
 }
 
+const making = new Map<string, Promise<string | undefined>>();
+
 /** The PVH-bootable kernel for BZIMAGE (made once, at OUT), or undefined when it cannot be made. */
-export async function pvhKernel(bzImage: string, out: string): Promise<string | undefined> {
-  if (process.env.KLP_STUDIO_VERIFY_NO_PVH) return undefined;
-  if (fs.existsSync(out)) return out;
+export function pvhKernel(bzImage: string, out: string): Promise<string | undefined> {
+  if (process.env.KLP_STUDIO_VERIFY_NO_PVH) return Promise.resolve(undefined);
+  if (fs.existsSync(out)) return Promise.resolve(out);
+  let p = making.get(out);
+  if (!p) {
+    p = extract(bzImage, out).finally(() => making.delete(out));
+    making.set(out, p);
+  }
+  return p;
+}
+
+async function extract(bzImage: string, out: string): Promise<string | undefined> {
   if (!which('xz')) return undefined;
   const image = fs.readFileSync(bzImage);
   const at = image.indexOf(XZ_MAGIC);
   if (at < 0) return undefined;
   const elf = await unxz(image.subarray(at));
   if (!hasPvhNote(elf)) return undefined;
-  fs.writeFileSync(`${out}.tmp`, elf);
-  fs.renameSync(`${out}.tmp`, out);
+  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(tmp, elf);
+  fs.renameSync(tmp, out);
   return out;
 }

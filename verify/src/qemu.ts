@@ -31,7 +31,9 @@ export interface BootResult {
   bootMs?: number;
 }
 
-export const KERNEL_CMDLINE = 'console=ttyS0 panic=-1 quiet printk.devkmsg=on log_buf_len=4M';
+// no_timer_check: under a loaded host, TCG can fail the boot-time timer IRQ check
+// ("IO-APIC + timer doesn't work!") and panic.
+export const KERNEL_CMDLINE = 'console=ttyS0 panic=-1 quiet printk.devkmsg=on log_buf_len=4M no_timer_check';
 
 export function qemuArgs(o: BootOptions): string[] {
   return [

@@ -17,7 +17,7 @@ import { runOnRealKernel, VerifyInputError, type VerifyRun } from '../../../veri
 
 const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--format text|json] [--keep] [--timeout S]
                          [--kernel debian-12 | --kernel-image FILE --kernel-build DIR]
-                         [--smp N] [--accel tcg|kvm] [--no-diff]
+                         [--smp N] [--accel tcg|kvm] [--no-diff] [--progress]
 
 Runs the scenario on a real kernel under QEMU and on the simulator, and prints the real
 transcript, the simulated one and a unified diff (simulator -> real kernel). Modules are
@@ -34,6 +34,7 @@ Kbuild against the kernel's headers and cached with the kernel in ~/.cache/klp-s
   --smp N               guest CPUs (default 1: transitions finish inside each command)
   --accel tcg|kvm       QEMU accelerator (default tcg; nested KVM is often broken)
   --no-diff             only run the real kernel and print its transcript
+  --progress            progress as 'verify: progress: ...' lines on stderr (for editors)
 exit status: 0 the transcripts agree (or --no-diff), 1 they differ, 2 bad usage or
 scenario, 3 this machine cannot run the check (missing tools, no network, build error,
 VM timeout), 130 cancelled`;
@@ -54,7 +55,8 @@ interface JsonReport {
   runDir?: string;
 }
 
-function progressLine(io: CliIO): (m: string) => void {
+function progressLine(io: CliIO, lines: boolean): (m: string) => void {
+  if (lines) return (m) => io.err(`verify: progress: ${m}\n`);
   if (!io.isTTY) return () => {};
   return (m) => io.err(`\r\x1b[Kverify: ${m.length > 100 ? m.slice(0, 97) + '...' : m}`);
 }
@@ -63,7 +65,7 @@ export const command: Command = {
   summary: 'run a scenario on a real kernel under QEMU and diff it with the simulator',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--path', '--format', '--timeout', '--kernel', '--kernel-image', '--kernel-build', '--smp', '--accel'], ['--keep', '--no-diff', '--diff']);
+    const args = parseArgs(argv, ['--path', '--format', '--timeout', '--kernel', '--kernel-image', '--kernel-build', '--smp', '--accel'], ['--keep', '--no-diff', '--diff', '--progress']);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
     choice(args, '--kernel', ['debian-12'] as const, 'debian-12');
     const accel = choice(args, '--accel', ['tcg', 'kvm'] as const, 'tcg');
@@ -106,7 +108,8 @@ export const command: Command = {
     const onSigint = () => controller.abort();
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
-    const progress = progressLine(io);
+    const lineProgress = flag(args, '--progress');
+    const progress = progressLine(io, lineProgress);
     let run: VerifyRun;
     try {
       run = await runOnRealKernel({
@@ -114,7 +117,7 @@ export const command: Command = {
         smp, accel, timeoutS, keep: flag(args, '--keep'), signal: controller.signal, progress,
       });
     } catch (e) {
-      if (io.isTTY) io.err('\r\x1b[K');
+      if (io.isTTY && !lineProgress) io.err('\r\x1b[K');
       if (e instanceof VerifyCancelled) { io.err('klp-studio verify: cancelled\n'); return 130; }
       if (e instanceof VerifyInputError) { io.err(`klp-studio verify: ${e.message}\n`); return 2; }
       if (e instanceof VerifyEnvError) { io.err(`klp-studio verify: ${e.message}\n`); return 3; }
@@ -123,7 +126,7 @@ export const command: Command = {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
     }
-    if (io.isTTY) io.err('\r\x1b[K');
+    if (io.isTTY && !lineProgress) io.err('\r\x1b[K');
 
     const cmp: Comparison | undefined = simulated ? compareTranscripts(run.plan, run.kernel.version, run.kernel.release, run.real.lines, simulated) : undefined;
     const notes = cmp?.notes ?? [];

@@ -22,8 +22,9 @@ function ops(a: string[], b: string[]): Op[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) { out.push({ kind: ' ', line: a[i], a: i++, b: j++ }); continue; }
-    if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) out.push({ kind: '+', line: b[j], a: i, b: j++ });
-    else out.push({ kind: '-', line: a[i], a: i++, b: j });
+    // deletions before insertions, as diff -u prints them
+    if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) out.push({ kind: '-', line: a[i], a: i++, b: j });
+    else out.push({ kind: '+', line: b[j], a: i, b: j++ });
   }
   return out;
 }

@@ -61,16 +61,20 @@ export function strerror(errno: number): string {
 
 const TIMESTAMP = /^\[\s*\d+\.\d+\]\s?/;
 /** `<patch module>: <callback function>: vmlinux` or `...: <module> -> [MODULE_STATE_X] text`. */
-const CALLBACK_LINE = /^[A-Za-z0-9_]+: [A-Za-z_][A-Za-z0-9_]*: (vmlinux|[A-Za-z0-9_]+ -> \[MODULE_STATE_[A-Z]+\] .+)$/;
+export const CALLBACK_LINE = /^[A-Za-z0-9_]+: [A-Za-z_][A-Za-z0-9_]*: (vmlinux|[A-Za-z0-9_]+ -> \[MODULE_STATE_[A-Z]+\] .+)$/;
+
+/** The module loader's parameter messages (kernel/params.c), which the simulator prints too. */
+const PARAM_LINE = /^[A-Za-z0-9_]+: (unknown parameter '[^']*' ignored|[`'][^']*' invalid for parameter [`'][^']*')$/;
 
 /**
  * Whether a kernel log line belongs in the transcript: livepatch core lines (except the
- * per-task `klp_try_switch_task` debug lines, which the contract leaves out) and callback
- * lines in the contract's format. Module loader lines (taint, signature) are not kept.
+ * per-task `klp_try_switch_task` debug lines, which the contract leaves out), callback
+ * lines in the contract's format and the loader's module parameter messages. Other module
+ * loader lines (taint, signature) are not kept.
  */
 export function keepKernelLine(line: string): boolean {
   if (line.startsWith('livepatch: ')) return !line.startsWith('livepatch: klp_try_switch_task:');
-  return CALLBACK_LINE.test(line);
+  return CALLBACK_LINE.test(line) || PARAM_LINE.test(line);
 }
 
 /** What a command prints itself, in the wording of the contract, given its result. */
@@ -139,7 +143,7 @@ export function realTranscript(plan: VerifyPlan, guestOutput: string): RealRun {
     const text = raw.replace(TIMESTAMP, '');
     if (text.startsWith(KMSG_STEP)) { owner = steps[Number(text.slice(KMSG_STEP.length))]; continue; }
     if (text === KMSG_END) { owner = undefined; continue; }
-    if (!owner) continue;
+    if (!owner || text.startsWith('klpverify: ')) continue; // klpctl's own records
     owner.kernel.push(text);
     if (keepKernelLine(text)) owner.kept.push(text);
   }
