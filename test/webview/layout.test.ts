@@ -11,6 +11,7 @@ import { initParser } from '../../core/src/cparse/parser';
 import { simulateFile } from '../../core/src/sim';
 import { nodeHost } from '../../common/src/nodeHost';
 import { reverseRun, upgradeRun } from './fixtures';
+import { repositoryScenarios } from './scenarios';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -28,25 +29,6 @@ function slotOfCommand(m: TimelineModel, text: string): number {
   const c = m.commands.find((x) => x.text === text);
   assert.ok(c, `command ${text}`);
   return c.start;
-}
-
-/** Every .klpsim in the repository's examples and simulator test cases, with search dirs. */
-export function repositoryScenarios(): { file: string; dirs: string[] }[] {
-  const out: { file: string; dirs: string[] }[] = [];
-  const walk = (dir: string, dirs: string[]) => {
-    if (!fs.existsSync(dir)) return;
-    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, d.name);
-      if (d.isDirectory() && d.name !== 'modules' && !d.name.startsWith('.')) walk(p, dirs);
-      else if (d.name.endsWith('.klpsim')) out.push({ file: p, dirs });
-    }
-  };
-  walk(path.join(ROOT, 'examples'), []);
-  for (const group of ['test/conformance/shared', 'test/conformance/cases', 'test/verify/cases']) {
-    const dir = path.join(ROOT, group);
-    walk(dir, [path.join(dir, 'modules'), path.join(ROOT, 'test/conformance/shared/modules')]);
-  }
-  return out;
 }
 
 describe('timeline layout: hand-written upgrade run', () => {
@@ -195,6 +177,33 @@ describe('timeline layout: every scenario of the repository through the real sim
       for (const c of m.commands) assert.equal(m.slots[c.start].seqs.some((q) => r.events[q].kind === 'command'), true, `${name}: command band`);
     }
     assert.ok(laidOut >= 20, `${laidOut} runs laid out`);
+  });
+
+  const run = (name: string) => {
+    const s = scenarios.find((x) => x.file.includes(`/${name}/`));
+    assert.ok(s, name);
+    const r = simulateFile(s.file, fs.readFileSync(s.file, 'utf8'), s.dirs, nodeHost);
+    assert.deepEqual(r.errors, [], name);
+    return { r, m: layoutTimeline({ title: name, events: r.events }) };
+  };
+
+  it('real runs: force pins the replaced patch, the NOP, the replaced patch\'s callbacks skipped', () => {
+    const { m } = run('s3-6-force-replace-pins-replaced');
+    assert.ok(m.items.some((i) => i.kind === 'force'));
+    assert.ok(m.items.some((i) => i.impl?.kind === 'nop' && i.behindImpl?.kind === 'replacement'), 'a NOP on top while others run the older patch');
+    const skipped = m.items.filter((i) => i.kind === 'callback-skipped');
+    assert.ok(skipped.length && skipped.every((i) => !i.detail.some((d) => /no such callback/.test(d))), 'absent callbacks are not drawn');
+    assert.ok(skipped.some((i) => i.detail.some((d) => /replaced by a cumulative patch/.test(d))));
+    assert.ok(m.lanes.some((l) => l.section === 'patches' && !l.child && l.items.some((i) => i.forced)));
+  });
+
+  it('real runs: signals at try 15 and a reversed transition', () => {
+    const sig = run('s3-2-signals-every-15').m;
+    const signal = sig.items.find((i) => i.kind === 'signal');
+    assert.ok(signal);
+    assert.equal(sig.slots[signal.start].time, 15);
+    const rev = run('stall-reverse').m;
+    assert.ok(rev.items.some((i) => i.kind === 'reverse'));
   });
 
   it('reads the examples upgrade: v2 stalls on the worker, then v1 is replaced and v3 is refused', () => {

@@ -845,6 +845,8 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
         break;
       }
       case 'callback': {
+        // An object without such a callback is the common case, not news: no marker (the step still lists it).
+        if (e.skipped === 'absent') break;
         const l = cbLane(e.patch, e.object);
         b.addSources(l, refs(e, 'object'));
         const short = e.callback.replace('_patch', '').replace('_unpatch', '');
