@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run test:e2e`: the extension in a real VS Code (code-server 1.100.3, installed by
-// scripts/e2e-setup.sh). Three steps, each failing the run on its own:
+// scripts/e2e-setup.sh, which runs first when code-server is missing). Four steps, each failing
+// the run on its own:
+//   0. grammar: the .klpsim/transcript grammars tokenized by VS Code's own TextMate engine;
 //   1. suite: the mocha suite test/e2e/suite/** INSIDE the extension host, launched by
 //      @vscode/test-electron's runTests() with vscodeExecutablePath = test/e2e/code-shim.js;
 //   2. vsix:  `vsce package` builds the .vsix and code-server installs it (--install-extension);
 //   3. ui:    the installed .vsix driven through the workbench in headless Chromium
 //      (test/e2e/ui/workbench.ui.js): Problems panel, palette command; screenshots.
 // Each step gets a fresh copy of examples/ under test/e2e/.run/ (gitignored).
-// Options: --only suite|vsix|ui (repeatable), --no-build. Env: KLP_E2E_DIR, KLP_E2E_GREP.
+// Options: --only grammar|suite|vsix|ui (repeatable), --no-build. Env: KLP_E2E_DIR, KLP_E2E_GREP.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -90,12 +92,29 @@ function ui(installed) {
   if (r.status !== 0) throw new Error(`ui test failed (exit ${r.status})`);
 }
 
+function ensureCodeServer() {
+  const { codeServerBin } = require(join(root, 'test/e2e/lib/codeServer.js'));
+  try {
+    codeServerBin();
+  } catch {
+    log('code-server missing: scripts/e2e-setup.sh');
+    execFileSync(join(root, 'scripts/e2e-setup.sh'), { stdio: 'inherit' });
+  }
+}
+
+function grammar() {
+  log('grammar: TextMate scopes with vscode-textmate + oniguruma');
+  execFileSync(process.execPath, [join(root, 'test/e2e/grammar.test.js')], { stdio: 'inherit' });
+}
+
 try {
   mkdirSync(run, { recursive: true });
+  ensureCodeServer();
   if (!args.includes('--no-build')) {
     log('build');
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
   }
+  if (want('grammar')) grammar();
   if (want('suite')) await suite();
   let installed;
   if (want('vsix') || want('ui')) installed = vsix();

@@ -1,7 +1,7 @@
 // Shows simulation results: a read-only virtual document per run title (scheme `klp-transcript`,
 // language `klpsim-transcript`, highlighted by syntaxes/klpsim-transcript.tmLanguage.json) and
 // a copy in the "KLP Studio Simulator" output channel. Re-running the same title updates the
-// same document instead of piling up tabs.
+// same document instead of piling up tabs, and transcripts share one editor column.
 import * as vscode from 'vscode';
 
 export const TRANSCRIPT_SCHEME = 'klp-transcript';
@@ -26,7 +26,9 @@ export class TranscriptView implements vscode.TextDocumentContentProvider, vscod
     for (const line of transcript) this.channel.appendLine(line);
     const doc = await vscode.workspace.openTextDocument(uri);
     if (doc.languageId !== 'klpsim-transcript') await vscode.languages.setTextDocumentLanguage(doc, 'klpsim-transcript');
-    return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: false, preserveFocus: false });
+    // Reuse the column of a transcript already on screen rather than opening one more column per run.
+    const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === TRANSCRIPT_SCHEME)?.viewColumn ?? vscode.ViewColumn.Beside;
+    return vscode.window.showTextDocument(doc, { viewColumn: column, preview: false, preserveFocus: false });
   }
 
   dispose(): void {

@@ -11,11 +11,11 @@ import { api, open, workspaceDir, wsUri } from './helpers';
 
 const TRANSCRIPT_HEADER = /^## /;
 
-function cliSimulate(scenario: string): string[] {
+function cliSimulate(scenario: string, flags: string[] = []): string[] {
   const cli = path.join(vscode.extensions.getExtension('klp-studio.klp-studio')!.extensionPath, 'dist/cli.js');
   let out: string;
   try {
-    out = execFileSync(process.execPath, [cli, 'simulate', scenario], { encoding: 'utf8' });
+    out = execFileSync(process.execPath, [cli, 'simulate', ...flags, scenario], { encoding: 'utf8' });
   } catch (e) {
     out = (e as { stdout: string }).stdout; // a refused load exits non-zero but still prints the transcript
   }
@@ -75,6 +75,23 @@ describe('simulation commands', () => {
     const run = await vscode.commands.executeCommand<SimulationRun>('klpStudio.simulateEnable', { module: 'lp_acme_v1', uri: wsUri('lp_acme_v1.c').toString() });
     assert.ok(run?.result.ok);
     assert.ok(run.result.ok && run.result.transcript.includes('% insmod lp_acme_v1.ko'));
+  });
+
+  it('drops the pr_debug lines when klpStudio.simulate.debug is off, as `--no-debug` does', async () => {
+    const config = vscode.workspace.getConfiguration('klpStudio');
+    const scenario = wsUri('upgrade.klpsim');
+    await config.update('simulate.debug', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      const run = await vscode.commands.executeCommand<SimulationRun>('klpStudio.simulateScenario', scenario);
+      assert.ok(run?.result.ok);
+      const lines = run.result.ok ? run.result.transcript : [];
+      assert.ok(!lines.some((l) => /initializing (patching|unpatching) transition/.test(l)), 'no "initializing" pr_debug line');
+      assert.deepEqual(lines, cliSimulate(scenario.fsPath, ['--no-debug']));
+      const withDebug = cliSimulate(scenario.fsPath);
+      assert.ok(withDebug.length > lines.length, 'the debug transcript is longer');
+    } finally {
+      await config.update('simulate.debug', undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it('reports a broken scenario with its line instead of a transcript', async () => {

@@ -27,6 +27,12 @@ async function palette(page, title) {
   await page.keyboard.press('Enter');
 }
 
+async function pick(page, label) {
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  await row.waitFor({ timeout: 15000 });
+  await row.click();
+}
+
 async function openFromExplorer(page, name) {
   const item = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await item.waitFor({ timeout: 30000 });
@@ -70,7 +76,20 @@ async function openFromExplorer(page, name) {
     step('transcript editor shows "% insmod lp_acme_v1.ko"');
     await page.screenshot({ path: path.join(SHOTS, '02-transcript.png') });
 
-    // 4. Palette: the timeline webview of the active scenario.
+    // 4. Palette + quick picks: upgrade a patch chosen from the workspace's livepatches; the
+    //    second pick offers the series predecessor first.
+    await palette(page, 'Livepatch: Simulate Upgrading a Patch');
+    await pick(page, 'lp_acme_v2');
+    const first = page.locator('.quick-input-list .monaco-list-row').first();
+    await page.waitForFunction(() => /from which/.test(document.querySelector('.quick-input-widget')?.textContent || ''), null, { timeout: 10000 });
+    const firstText = (await first.innerText()).replace(/\s+/g, ' ');
+    if (!firstText.includes('lp_acme_v1')) throw new Error(`the predecessor lp_acme_v1 is not offered first: ${firstText}`);
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: 'upgrade_lp_acme_v1_to_lp_acme_v2.transcript' }).first().waitFor({ timeout: 30000 });
+    step('quick picks: upgrade lp_acme_v1 -> lp_acme_v2 transcript opened');
+    await page.screenshot({ path: path.join(SHOTS, '03-upgrade-quickpick.png') });
+
+    // 5. Palette: the timeline webview of the active scenario.
     await openFromExplorer(page, 'upgrade.klpsim');
     await palette(page, 'Livepatch: Show Timeline');
     const inner = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
@@ -80,7 +99,7 @@ async function openFromExplorer(page, name) {
     const text = (await body.innerText()).replace(/\s+/g, ' ');
     if (!/lp_acme_v1/.test(text)) throw new Error(`the timeline webview does not show lp_acme_v1: ${text.slice(0, 300)}`);
     step(`timeline webview: ${text.slice(0, 120)}`);
-    await page.screenshot({ path: path.join(SHOTS, '03-timeline.png') });
+    await page.screenshot({ path: path.join(SHOTS, '04-timeline.png') });
     ok = true;
   } catch (e) {
     console.error('[ui] FAILED:', e && e.message ? e.message : e);
