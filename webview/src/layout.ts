@@ -363,6 +363,11 @@ function implLabel(v: ImplView): string {
 // ---------------------------------------------------------------------------------------
 // Lanes
 
+/** Ids as authors write them: large ones are usually hex constants (e.g. four ASCII letters). */
+function idText(id: number): string {
+  return id > 0xffff ? `0x${id.toString(16)}` : String(id);
+}
+
 /** Kernel log messages that are warnings or errors (drawn as markers). */
 const WARNING_MESSAGES = new Set([
   'pre-patch-failed', 'enable-failed', 'refusing-module', 'not-compatible', 'not-livepatch',
@@ -585,33 +590,33 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
     const ids = new Set<number>();
     for (const [, v] of patchInfo) for (const id of [...(v.shadow?.alloc ?? []), ...(v.shadow?.free ?? []), ...(v.shadow?.get ?? [])]) ids.add(id);
     for (const id of [...ids].sort((x, y) => x - y)) {
-      const l = b.lane(`shadow:${id}`, () => ({ section: 'shadow', label: `shadow id ${id}` }));
+      const l = b.lane(`shadow:${id}`, () => ({ section: 'shadow', label: `shadow id ${idText(id)}` }));
       const state = shadowState.get(id);
       const allocators = alive.filter(([, v]) => v.shadow?.alloc.includes(id)).map(([n]) => n);
       const users = alive.filter(([, v]) => v.shadow && (v.shadow.alloc.includes(id) || v.shadow.free.includes(id) || v.shadow.get.includes(id))).map(([n]) => n);
       const leaver = patchInfo.get(actor);
       if (state !== 'live' && allocators.length) {
         shadowState.set(id, 'live');
-        b.interval(l, slot, { kind: 'shadow-live', label: `in use · ${users.join(', ')}`, title: `shadow id ${id}`, detail: [`allocated by ${allocators.join(', ')}`, `used by ${users.join(', ')}`], patch: allocators[0], seq, sources: [] });
-        b.marker(l, slot, { kind: 'shadow-introduced', label: 'new', title: `shadow id ${id} introduced`, detail: [`${allocators.join(', ')} allocate${allocators.length === 1 ? 's' : ''} it`], patch: allocators[0], seq, sources: [] });
+        b.interval(l, slot, { kind: 'shadow-live', label: `in use · ${users.join(', ')}`, title: `shadow id ${idText(id)}`, detail: [`allocated by ${allocators.join(', ')}`, `used by ${users.join(', ')}`], patch: allocators[0], seq, sources: [] });
+        b.marker(l, slot, { kind: 'shadow-introduced', label: 'new', title: `shadow id ${idText(id)} introduced`, detail: [`${allocators.join(', ')} allocate${allocators.length === 1 ? 's' : ''} it`], patch: allocators[0], seq, sources: [] });
       } else if (state === 'live' && !users.length) {
         const freedByLeaver = leaver?.state === 'freed' && leaver.shadow?.free.includes(id);
         if (freedByLeaver) {
           shadowState.set(id, 'freed');
           b.close(l.id, slot);
-          b.marker(l, slot, { kind: 'shadow-freed', label: 'freed', title: `shadow id ${id} freed`, detail: [`${actor} frees it when it is disabled`], patch: actor, seq, sources: [] });
+          b.marker(l, slot, { kind: 'shadow-freed', label: 'freed', title: `shadow id ${idText(id)} freed`, detail: [`${actor} frees it when it is disabled`], patch: actor, seq, sources: [] });
         } else {
           shadowState.set(id, 'leaked');
-          b.interval(l, slot, { kind: 'shadow-leaked', label: 'leaked', title: `shadow id ${id} leaked`, detail: [`no live patch uses it after ${actor} ${leaver?.state ?? 'left'}`, leaver?.state === 'replaced' ? 'replaced patches run no callbacks, so their cleanup never runs' : 'nothing frees the variables still attached'], seq, sources: [] });
-          b.marker(l, slot, { kind: 'shadow-leaked-mark', label: 'leak', title: `shadow id ${id} leaked`, detail: [`after ${actor} ${leaver?.state ?? 'left'}, no live patch allocates, reads or frees it`], seq, sources: [] });
+          b.interval(l, slot, { kind: 'shadow-leaked', label: 'leaked', title: `shadow id ${idText(id)} leaked`, detail: [`no live patch uses it after ${actor} ${leaver?.state ?? 'left'}`, leaver?.state === 'replaced' ? 'replaced patches run no callbacks, so their cleanup never runs' : 'nothing frees the variables still attached'], seq, sources: [] });
+          b.marker(l, slot, { kind: 'shadow-leaked-mark', label: 'leak', title: `shadow id ${idText(id)} leaked`, detail: [`after ${actor} ${leaver?.state ?? 'left'}, no live patch allocates, reads or frees it`], seq, sources: [] });
         }
       } else if (state === 'leaked' && users.length) {
         shadowState.set(id, 'live');
-        b.interval(l, slot, { kind: 'shadow-live', label: `in use · ${users.join(', ')}`, title: `shadow id ${id}`, detail: [`used again by ${users.join(', ')}`], patch: users[0], seq, sources: [] });
+        b.interval(l, slot, { kind: 'shadow-live', label: `in use · ${users.join(', ')}`, title: `shadow id ${idText(id)}`, detail: [`used again by ${users.join(', ')}`], patch: users[0], seq, sources: [] });
       } else if (state === 'live') {
         const cur = b.current(l.id);
         const label = `in use · ${users.join(', ')}`;
-        if (cur && cur.label !== label) b.interval(l, slot, { kind: 'shadow-live', label, title: `shadow id ${id}`, detail: [`used by ${users.join(', ')}`, allocators.length ? `allocated by ${allocators.join(', ')}` : 'no live patch allocates it any more'], patch: users[0], seq, sources: [] });
+        if (cur && cur.label !== label) b.interval(l, slot, { kind: 'shadow-live', label, title: `shadow id ${idText(id)}`, detail: [`used by ${users.join(', ')}`, allocators.length ? `allocated by ${allocators.join(', ')}` : 'no live patch allocates it any more'], patch: users[0], seq, sources: [] });
       }
     }
   };
@@ -866,7 +871,7 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
         break;
       }
       case 'system-state': {
-        const l = b.lane(`state:${e.id}`, () => ({ section: 'states', label: `state ${e.id}` }));
+        const l = b.lane(`state:${e.id}`, () => ({ section: 'states', label: `state ${idText(e.id)}` }));
         b.addSources(l, refs(e, 'state'));
         const prev = b.current(l.id);
         if (e.owner) {
