@@ -122,7 +122,8 @@ export class Simulator {
       { location: vscode.ProgressLocation.Notification, title: `KLP Studio: simulating ${title}`, cancellable: true },
       async (_progress, token) => {
         try {
-          return await client.sendRequest(SimulateRequest.type, { target, debug }, token);
+          const r = await client.sendRequest(SimulateRequest.type, { target, debug }, token);
+          return token.isCancellationRequested ? undefined : r; // cancelled while the answer was on its way
         } catch (err) {
           if (token.isCancellationRequested) return undefined;
           throw err;

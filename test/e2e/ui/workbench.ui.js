@@ -1,7 +1,8 @@
 // The installed .vsix driven through VS Code's real workbench UI (code-server in headless
 // Debian Chromium, playwright-core): the Problems panel lists our KLP diagnostics, the status
 // bar names the series, "Livepatch: Simulate Scenario" from the command palette shows the
-// transcript, "Livepatch: Show Timeline" opens the timeline webview. Screenshots of each step go
+// transcript, the quick picks choose an upgrade, "Livepatch: Show Timeline" opens the timeline
+// webview, and a killed server is restarted with a notification. Screenshots of each step go
 // to KLP_UI_SHOTS. Run by scripts/e2e.mjs (step "ui"), which installs the .vsix into
 // KLP_UI_PROFILE and copies the examples to KLP_UI_WS.
 'use strict';
@@ -100,6 +101,22 @@ async function openFromExplorer(page, name) {
     if (!/lp_acme_v1/.test(text)) throw new Error(`the timeline webview does not show lp_acme_v1: ${text.slice(0, 300)}`);
     step(`timeline webview: ${text.slice(0, 120)}`);
     await page.screenshot({ path: path.join(SHOTS, '04-timeline.png') });
+
+    // 6. Crash policy: kill the installed extension's server process (found by its exact path
+    //    in this run's profile) and the user is told that it was restarted.
+    const serverJs = path.join(PROFILE, 'ext');
+    const pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+        return cmd.some((a) => a.startsWith(serverJs) && a.endsWith('dist/server.js'));
+      } catch { return false; }
+    });
+    if (pids.length !== 1) throw new Error(`expected one server process of this profile, found ${pids.length}`);
+    process.kill(Number(pids[0]), 'SIGKILL');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'stopped unexpectedly and was restarted' }).first();
+    await toast.waitFor({ timeout: 20000 });
+    step(`crash: killed server ${pids[0]}; notification: ${(await toast.innerText()).replace(/\s+/g, ' ').slice(0, 120)}`);
+    await page.screenshot({ path: path.join(SHOTS, '05-crash-notification.png') });
     ok = true;
   } catch (e) {
     console.error('[ui] FAILED:', e && e.message ? e.message : e);
