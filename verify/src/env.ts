@@ -60,9 +60,9 @@ export function exec(cmd: string, args: string[], opts: ExecOptions = {}): Promi
   });
 }
 
-/** Absolute path of PROGRAM on $PATH (also /usr/sbin and /sbin), or undefined. */
+/** Absolute path of PROGRAM on $PATH (also /usr/sbin and /sbin, which a user's PATH may lack), or undefined. */
 export function which(program: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin'];
   for (const d of dirs) {
     if (!d) continue;
     const p = path.join(d, program);
