@@ -77,6 +77,15 @@ describe('simulation commands', () => {
     assert.ok(run.result.ok && run.result.transcript.includes('% insmod lp_acme_v1.ko'));
   });
 
+  it('Simulate Disabling a Patch enables, disables and unloads it', async () => {
+    const run = await vscode.commands.executeCommand<SimulationRun>('klpStudio.simulateDisable', { module: 'lp_acme_v2', uri: wsUri('lp_acme_v2.c').toString() });
+    assert.ok(run?.result.ok, JSON.stringify(run?.result).slice(0, 400));
+    const lines = run.result.ok ? run.result.transcript : [];
+    const at = ['% insmod lp_acme_v2.ko', '% echo 0 > /sys/kernel/livepatch/lp_acme_v2/enabled', '% rmmod lp_acme_v2'].map((c) => lines.indexOf(c));
+    assert.ok(at.every((i) => i >= 0) && at[0] < at[1] && at[1] < at[2], `enable, disable, rmmod in order:\n${lines.join('\n')}`);
+    assert.ok(lines.some((l) => /unpatching/.test(l)), 'an unpatching transition is logged');
+  });
+
   it('drops the pr_debug lines when klpStudio.simulate.debug is off, as `--no-debug` does', async () => {
     const config = vscode.workspace.getConfiguration('klpStudio');
     const scenario = wsUri('upgrade.klpsim');
