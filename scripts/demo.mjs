@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run demo`: opens the example series in a real VS Code in the browser. Installs
-// code-server (scripts/e2e-setup.sh) if needed, builds the extension, packages it as a .vsix
+// `npm run demo`: opens the example series in a real VS Code in the browser. Installs the npm
+// packages and code-server (scripts/e2e-setup.sh) if needed, builds the extension, packages it as a .vsix
 // and installs that into a demo profile, starts code-server on 127.0.0.1 with examples/ open,
 // and prints the URL. Ctrl+C stops it.
 //   --port N    listen on N (default 8765, or a free port when 8765 is taken); env KLP_DEMO_PORT
@@ -24,6 +24,13 @@ const check = argv.includes('--check');
 const folder = resolve(opt('--folder') ?? join(root, 'examples'));
 
 const portFree = (port) => new Promise((r) => { const s = createServer(); s.once('error', () => r(false)); s.listen(port, '127.0.0.1', () => s.close(() => r(true))); });
+
+// 0. the project's own packages, on a fresh clone
+if (!existsSync(join(root, 'node_modules/.package-lock.json'))) {
+  console.log('demo: installing the npm packages (npm ci)');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
 
 // 1. code-server
 try {
