@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { initParser, prepareSource } from '../../core/src/cparse/parser';
 import { CDocument } from '../../core/src/cparse/document';
-import { extractModule, extractModuleFromParsed } from '../../core/src/extract';
+import { extractModule, extractModuleFromParsed, IncrementalModuleExtractor } from '../../core/src/extract';
+import { generateLargeSource } from '../../bench/generate';
 import { LineIndex } from '../../core/src/text';
 
 const SAMPLE = fs.readFileSync(path.resolve(__dirname, '../fixtures/conformance-modules/test_klp_callbacks_demo.c'), 'utf8');
@@ -42,6 +43,76 @@ describe('CDocument incremental parsing', () => {
       ),
       { seed: 42, numRuns: 60 },
     );
+  });
+
+  it('incremental extraction after random edits equals a fresh extraction, syntax errors included (seeded)', () => {
+    const BASE = SAMPLE + '\n#define EXTRA 3\nstatic int later(void) { return EXTRA; }\n';
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.nat(), fc.nat(40), fc.constantFrom('', 'x', '\n', '__init ', '\n#ifdef A\n', '{ }', '}', '{', '"', '/*', '*/', ';', '😀', 'static int y;\n', '#define EXTRA 4\n', 'klp_shadow_get(NULL, 5);', 'int f(void) { return 1; }\n')),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.boolean(),
+        (edits, batch) => {
+          const doc = new CDocument('/w/a.c', BASE);
+          const inc = new IncrementalModuleExtractor();
+          try {
+            inc.update('a', [doc.asParsed()!]);
+            const apply = (group: typeof edits) => {
+              const changes = [];
+              let text = doc.text;
+              for (const [at, len, t] of group) {
+                const lines = new LineIndex(text);
+                const start = at % (text.length + 1);
+                const end = Math.min(text.length, start + len);
+                changes.push({ range: lines.range(start, end), text: t });
+                text = text.slice(0, start) + t + text.slice(end);
+              }
+              doc.applyChanges(changes);
+            };
+            // Several changes per didChange (batch), or one update per change.
+            if (batch) apply(edits);
+            else for (const e of edits) { apply([e]); inc.update('a', [doc.asParsed()!]); }
+            const incr = inc.update('a', [doc.asParsed()!]);
+            // Equal to a one-shot extraction of the same tree. (A fresh parse of the text may
+            // recover from syntax errors differently than the incremental parse did.)
+            const oneShot = extractModuleFromParsed('a', [doc.asParsed()!]);
+            assert.equal(JSON.stringify(incr), JSON.stringify(oneShot));
+            if (!doc.tree!.rootNode.hasError) assert.equal(JSON.stringify(incr), JSON.stringify(extractModule('a', [{ path: '/w/a.c', text: doc.text }])));
+            // The syntax errors are those of a whole-tree search (the first 20, in tree order),
+            // without the root (tree-sitter may make the root itself an ERROR: not a location).
+            const root = doc.tree!.rootNode;
+            const oracle = root.descendantsOfType('ERROR').filter((e) => !(e!.startIndex === root.startIndex && e!.endIndex === root.endIndex && e!.parent === null)).slice(0, 20).map((e) => doc.lines.range(e!.startIndex, e!.endIndex));
+            assert.deepEqual(incr.syntaxErrors.map((e) => e.range), oracle);
+          } finally {
+            doc.dispose();
+          }
+        },
+      ),
+      { seed: Number(process.env.SEED ?? 7), numRuns: Number(process.env.RUNS ?? 150) },
+    );
+  });
+
+  it('re-extracts only the items an edit touches in a 50,000-line source', () => {
+    const doc = new CDocument('/w/big.c', generateLargeSource(50000));
+    const inc = new IncrementalModuleExtractor();
+    try {
+      const first = inc.update('big', [doc.asParsed()!]);
+      const total = inc.stats.items;
+      assert.ok(total > 5000, `${total} items`);
+      const line = 20001;
+      doc.applyChanges([{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '\n' }]);
+      const after = inc.update('big', [doc.asParsed()!]);
+      assert.ok(inc.stats.extracted <= 2, JSON.stringify(inc.stats));
+      assert.ok(inc.stats.moved > 1000, JSON.stringify(inc.stats));
+      assert.equal(Object.keys(after.functions).length, Object.keys(first.functions).length);
+      const fn = Object.values(first.functions).find((f) => f.range.start.line > line)!;
+      assert.equal(after.functions[fn.name].range.start.line, fn.range.start.line + 1);
+      assert.equal(JSON.stringify(after), JSON.stringify(extractModule('big', [{ path: '/w/big.c', text: doc.text }])));
+    } finally {
+      doc.dispose();
+    }
   });
 
   it('replaces the whole text when a change has no range', () => {

@@ -1,6 +1,8 @@
 // A C document that is edited in place: the language server's unit of parsing. Each edit
 // re-prepares only the touched lines, edits the old tree and reparses incrementally, so a
 // keystroke in a 50,000-line file costs a fraction of a full parse. Old trees are deleted.
+// A short journal of what each change touched (edited spans, and the spans tree-sitter
+// reports as changed) lets incremental extraction re-read only those parts of the tree.
 import { Edit, parsePrepared, prepareSource, Tree } from './parser';
 import { LineIndex } from '../text';
 import type { ParsedSource } from '../extract/file';
@@ -12,7 +14,20 @@ export interface TextChange {
   text: string;
 }
 
+/** One applyChanges(): its edits in order, then the spans whose syntax changed (null: unknown). */
+export interface DocumentStep {
+  /** Version after the step. */
+  version: number;
+  /** Offsets in the text before each edit; the edited span becomes [start, newEnd). */
+  edits: { start: number; oldEnd: number; newEnd: number }[];
+  /** Spans of the text after the step (whole lines) whose syntax tree differs; null when unknown (whole text replaced, parse abandoned). */
+  changed: { start: number; end: number }[] | null;
+}
+
+const JOURNAL_LENGTH = 64;
+
 export class CDocument {
+  private journal: DocumentStep[] = [];
   private _text: string;
   private prepared: string;
   private _tree: Tree | null;
@@ -41,7 +56,16 @@ export class CDocument {
 
   /** The view extraction reads (tree + original text). */
   asParsed(): ParsedSource | undefined {
-    return this._tree ? { path: this.path, text: this._text, tree: this._tree, lines: this._lines } : undefined;
+    return this._tree
+      ? { path: this.path, text: this._text, tree: this._tree, lines: this._lines, version: this.version, changesSince: (v) => this.changesSince(v) }
+      : undefined;
+  }
+
+  /** The steps from VERSION to now, or undefined when the journal no longer reaches back that far. */
+  changesSince(version: number): DocumentStep[] | undefined {
+    if (version === this.version) return [];
+    const i = this.journal.findIndex((s) => s.version === version + 1);
+    return i < 0 ? undefined : this.journal.slice(i);
   }
 
   /**
@@ -51,8 +75,11 @@ export class CDocument {
    */
   applyChanges(changes: TextChange[], shouldStop?: () => boolean): void {
     let tree = this._tree;
+    const edits: DocumentStep['edits'] = [];
+    let replaced = false;
     for (const ch of changes) {
       if (!ch.range) {
+        replaced = true;
         this._text = ch.text;
         this.prepared = prepareSource(ch.text).text;
         this._lines = new LineIndex(ch.text);
@@ -75,6 +102,7 @@ export class CDocument {
       this.prepared = this.prepared.slice(0, lineStart) + region + this.prepared.slice(oldLineEnd);
       this._text = newText;
       this._lines = new LineIndex(newText);
+      edits.push({ start, oldEnd, newEnd });
       const newEndPos = this._lines.positionAt(newEnd);
       if (tree) {
         tree.edit(new Edit({
@@ -87,12 +115,23 @@ export class CDocument {
     }
     this.version++;
     const next = parsePrepared(this.prepared, tree, shouldStop);
+    let changed: DocumentStep['changed'] = null;
+    if (next && tree && !replaced) {
+      changed = [];
+      for (const r of tree.getChangedRanges(next)) {
+        // Whole lines (tree-sitter's columns are in bytes).
+        changed.push({ start: this._lines.offsetAt({ line: r.startPosition.row, character: 0 }), end: this._lines.offsetAt({ line: r.endPosition.row + 1, character: 0 }) });
+      }
+    }
+    this.journal.push({ version: this.version, edits, changed });
+    if (this.journal.length > JOURNAL_LENGTH) this.journal.splice(0, this.journal.length - JOURNAL_LENGTH);
     if (next !== tree) tree?.delete();
     this._tree = next;
   }
 
   /** Full reparse (after an abandoned parse). */
   reparse(): void {
+    this.journal.push({ version: ++this.version, edits: [], changed: null });
     const next = parsePrepared(this.prepared, this._tree);
     if (next !== this._tree) this._tree?.delete();
     this._tree = next;

@@ -1,47 +1,71 @@
-// Extraction from one parsed file: the top-level declarations only (never a whole-tree
-// walk): #defines, includes, struct klp_* tables, C functions with their body facts,
-// globals, module_param and the MODULE_* / module_init / module_exit macros.
+// Extraction from one top-level item of a parsed file (the extraction unit, cached by
+// core/src/extract/incremental.ts): #defines, includes, struct klp_* tables, C functions,
+// globals, module_param and the MODULE_* / module_init / module_exit macros; and, on
+// demand, the body facts of one function. Never a whole-tree walk.
 import type { SyntaxNode, Tree } from '../cparse/parser';
+import type { DocumentStep } from '../cparse/document';
 import type {
   CallSite, CFunction, CParam, FieldInit, IncludeRef, KlpArray, KlpCallbackRefs, KlpFunc, KlpObject, KlpPatch,
-  KlpState, Location, MacroDef, MacroUse, ModuleParam, Range, ShadowCall, ShadowOp, StateCall, Value,
+  KlpState, MacroDef, MacroUse, ModuleParam, Range, ShadowCall, ShadowOp, StateCall, Value,
 } from '../model';
 import { LineIndex } from '../text';
 import { evalMacroText, evalNode, ValueScope } from './values';
 
-/** A parsed file as extraction needs it. `prepared` is the text the tree was parsed from. */
+/** A parsed file as extraction needs it. */
 export interface ParsedSource {
   path: string;
   text: string;
   tree: Tree;
   lines?: LineIndex;
+  /** An edited document (CDocument): its version and what changed since an earlier one. */
+  version?: number;
+  changesSince?(version: number): DocumentStep[] | undefined;
 }
 
-/** Top-level facts that need no other file: read first for every file of a module. */
-export interface FileScopeFacts {
-  macros: MacroDef[];
-  paramNames: string[];
+/** A global variable (the initializer as text: items keep no tree nodes). */
+export interface GlobalFact {
+  name: string;
+  type: string;
+  isStatic: boolean;
+  file: string;
+  range: Range;
+  initText?: string;
 }
 
-export interface FileFacts {
-  patches: KlpPatch[];
-  funcArrays: KlpArray<KlpFunc>[];
-  objArrays: KlpArray<KlpObject>[];
-  stateArrays: KlpArray<KlpState>[];
-  functions: CFunction[];
-  /** Bodies whose facts are filled on demand (`fillBodyFacts`), by function. */
-  bodies: Map<CFunction, SyntaxNode>;
-  params: ModuleParam[];
+/**
+ * What one top-level item contributes to the model. `macro` and `paramName` need no
+ * other item (the scope: read first); the rest may use the scope's values.
+ */
+export interface ItemFacts {
+  macro?: MacroDef;
+  /** The variable of a module_param* (scope: values that name it are parameters). */
+  paramName?: string;
+  include?: IncludeRef;
+  functions?: CFunction[];
+  /** A function definition: whether its body mentions `klp_` (livepatch API users get body facts). */
+  mentionsKlp?: boolean;
+  globals?: GlobalFact[];
+  patches?: KlpPatch[];
+  funcArrays?: KlpArray<KlpFunc>[];
+  objArrays?: KlpArray<KlpObject>[];
+  stateArrays?: KlpArray<KlpState>[];
+  params?: ModuleParam[];
+  macroUses?: (MacroUse & { name: string })[];
+}
+
+/** The body facts of one function definition (filled on demand). */
+export interface BodyFacts {
+  calls: CallSite[];
+  returns: { value?: Value; range: Range }[];
+  finalReturn?: Value;
+  globalWrites: { name: string; range: Range }[];
+  staticLocals: { name: string; range: Range }[];
   shadowCalls: ShadowCall[];
   stateCalls: StateCall[];
-  includes: IncludeRef[];
-  macroUses: (MacroUse & { name: string })[];
-  globals: { name: string; type: string; isStatic: boolean; file: string; range: Range; init?: SyntaxNode }[];
-  /** Assignments `VAR.FIELD = value;` inside functions (klp_patch fields set at run time). */
+  /** Assignments `VAR.FIELD = value;` (klp_patch fields set at run time). */
   fieldAssignments: { variable: string; field: string; value: Value; range: Range; inFunction: string }[];
   /** `klp_enable_patch(&VAR)` calls. */
   enableCalls: { variable: string; range: Range; inFunction: string; resultReturned: boolean }[];
-  syntaxErrors: Location[];
 }
 
 const KLP_STRUCTS = new Set(['klp_patch', 'klp_func', 'klp_object', 'klp_state']);
@@ -51,63 +75,20 @@ const SHADOW_OPS: Record<string, ShadowOp> = {
 };
 const ATTRIBUTE_WORD = /\b(__\w+|notrace|noinline\w*|asmlinkage|noinstr|inline)\b/g;
 
-/** Top-level nodes, looking through ERROR nodes that half-typed code produces. */
-function topLevel(root: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  const visit = (n: SyntaxNode, depth: number) => {
-    for (const c of n.namedChildren) {
-      if (!c) continue;
-      if ((c.type === 'ERROR' || c.type === 'preproc_if' || c.type === 'preproc_ifdef' || c.type === 'preproc_else' || c.type === 'preproc_elif' || c.type === 'linkage_specification' || c.type === 'declaration_list') && depth < 8) visit(c, depth + 1);
-      else out.push(c);
-    }
-  };
-  visit(root, 0);
-  return out;
-}
+/** Node types whose named children are top-level items (half-typed code, #if blocks, extern "C"). */
+export const CONTAINER_TYPES = new Set(['ERROR', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'linkage_specification', 'declaration_list']);
+/** How deep containers are looked through. */
+export const CONTAINER_DEPTH = 8;
+/** Top-level item types that can contribute facts (the others are skipped unread). */
+export const ITEM_TYPES = new Set(['preproc_def', 'preproc_function_def', 'preproc_include', 'function_definition', 'declaration', 'expression_statement']);
 
-export function scanFileScope(src: ParsedSource): FileScopeFacts {
-  const lines = (src.lines ??= new LineIndex(src.text));
-  const macros: MacroDef[] = [];
-  const paramNames: string[] = [];
-  for (const n of topLevel(src.tree.rootNode)) {
-    if (n.type === 'preproc_def' || n.type === 'preproc_function_def') {
-      const name = n.childForFieldName('name');
-      if (!name) continue;
-      const valueNode = n.childForFieldName('value');
-      const body = valueNode ? src.text.slice(valueNode.startIndex, valueNode.endIndex).replace(/\\\r?\n/g, ' ').trim() : '';
-      const paramsNode = n.childForFieldName('parameters');
-      macros.push({
-        file: src.path, range: lines.range(n.startIndex, n.endIndex), name: name.text, body,
-        params: paramsNode ? paramsNode.namedChildren.map((p) => p?.text ?? '') : undefined,
-        nameRange: lines.range(name.startIndex, name.endIndex),
-      });
-    } else if (n.type === 'expression_statement') {
-      const call = n.namedChild(0);
-      if (call?.type !== 'call_expression') continue;
-      const fn = call.childForFieldName('function')?.text;
-      if (fn === 'module_param' || fn === 'module_param_named' || fn === 'module_param_unsafe') {
-        const args = call.childForFieldName('arguments')?.namedChildren ?? [];
-        const v = fn === 'module_param_named' ? args[1] : args[0];
-        if (v) paramNames.push(v.text);
-      }
-    }
-  }
-  return { macros, paramNames };
-}
-
-export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
+/** The facts of one top-level item (a node of ITEM_TYPES). */
+export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope): ItemFacts {
   const lines = (src.lines ??= new LineIndex(src.text));
   const text = src.text;
-  const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
-  const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
-  const facts: FileFacts = {
-    patches: [], funcArrays: [], objArrays: [], stateArrays: [], functions: [], bodies: new Map(), params: [], shadowCalls: [],
-    stateCalls: [], includes: [], macroUses: [], globals: [], fieldAssignments: [], enableCalls: [], syntaxErrors: [],
-  };
-  const root = src.tree.rootNode;
-  if (root.hasError) {
-    for (const e of root.descendantsOfType('ERROR').slice(0, 20)) if (e) facts.syntaxErrors.push({ file: src.path, range: R(e) });
-  }
+  const R = (x: SyntaxNode): Range => lines.range(x.startIndex, x.endIndex);
+  const T = (x: SyntaxNode): string => text.slice(x.startIndex, x.endIndex);
+  const facts: ItemFacts = {};
 
   const fieldInits = (list: SyntaxNode): FieldInit[] => {
     const out: FieldInit[] = [];
@@ -197,28 +178,9 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
     };
   };
 
-  for (const n of topLevel(root)) {
-    switch (n.type) {
-      case 'preproc_include': {
-        const p = n.childForFieldName('path');
-        if (p?.type === 'string_literal') facts.includes.push({ file: src.path, range: R(n), spec: T(p).slice(1, -1) });
-        break;
-      }
-      case 'function_definition':
-        { const f = extractFunction(n, src, lines); if (f) { facts.functions.push(f); const b = n.childForFieldName('body'); if (b) facts.bodies.set(f, b); } }
-        break;
-      case 'declaration':
-        extractDeclaration(n);
-        break;
-      case 'expression_statement': {
-        const call = n.namedChild(0);
-        if (call?.type === 'call_expression') topLevelMacroCall(call, n);
-        break;
-      }
-      default:
-        break;
-    }
-  }
+  const push = <K extends keyof ItemFacts>(key: K, v: NonNullable<ItemFacts[K]> extends (infer E)[] ? E : never) => {
+    ((facts[key] ??= [] as never) as unknown[]).push(v);
+  };
 
   function topLevelMacroCall(call: SyntaxNode, stmt: SyntaxNode) {
     const fn = call.childForFieldName('function')?.text ?? '';
@@ -226,12 +188,14 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
     const args = argNodes.map((a) => (a.type === 'string_literal' ? T(a).slice(1, -1) : T(a)));
     if (fn === 'module_param' || fn === 'module_param_named' || fn === 'module_param_unsafe') {
       const named = fn === 'module_param_named';
-      facts.params.push({ file: src.path, range: R(stmt), name: args[0] ?? '', type: args[named ? 2 : 1] ?? '', perm: args[named ? 3 : 2] ?? '' });
-      if (named && args[1]) facts.params[facts.params.length - 1].name = args[0];
+      const all = call.childForFieldName('arguments')?.namedChildren ?? [];
+      const v = named ? all[1] : all[0];
+      if (v) facts.paramName = v.text;
+      push('params', { file: src.path, range: R(stmt), name: args[0] ?? '', type: args[named ? 2 : 1] ?? '', perm: args[named ? 3 : 2] ?? '' });
       return;
     }
     if (/^(MODULE_\w+|module_init|module_exit|late_initcall|device_initcall)$/.test(fn)) {
-      facts.macroUses.push({ file: src.path, range: R(stmt), args, name: fn });
+      push('macroUses', { file: src.path, range: R(stmt), args, name: fn });
     }
   }
 
@@ -246,7 +210,7 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
       while (inner && (inner.type === 'pointer_declarator' || inner.type === 'attributed_declarator')) inner = inner.childForFieldName('declarator') ?? inner.namedChild(0);
       if (inner?.type === 'function_declarator') {
         const f = extractFunction(decl, src, lines, inner);
-        if (f) facts.functions.push(f);
+        if (f) push('functions', f);
         continue;
       }
       const init = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
@@ -254,24 +218,63 @@ export function extractFile(src: ParsedSource, scope: ValueScope): FileFacts {
       let nameNode: SyntaxNode | null | undefined = declarator;
       while (nameNode && nameNode.type !== 'identifier') nameNode = nameNode.childForFieldName('declarator') ?? nameNode.namedChild(0);
       if (!nameNode) continue;
-      facts.globals.push({ name: nameNode.text, type: type ? T(type) : '', isStatic, file: src.path, range: R(decl), init: init ?? undefined });
+      push('globals', { name: nameNode.text, type: type ? T(type) : '', isStatic, file: src.path, range: R(decl), initText: init ? T(init) : undefined });
       if (!structName || !KLP_STRUCTS.has(structName)) continue;
       if (structName === 'klp_patch') {
         const fields = init?.type === 'initializer_list' ? fieldInits(init) : [];
-        const patch: KlpPatch = {
+        push('patches', {
           file: src.path, range: R(decl), name: nameNode.text, nameRange: R(nameNode), declarationOnly: !init, fields,
           mod: get(fields, 'mod')?.value, objsRef: refName(get(fields, 'objs')?.value), statesRef: refName(get(fields, 'states')?.value),
           replace: { initial: get(fields, 'replace'), assignments: [] }, enableCalls: [],
-        };
-        facts.patches.push(patch);
+        });
       } else if (init?.type === 'initializer_list') {
-        if (structName === 'klp_func') facts.funcArrays.push(klpArray('funcs', decl, nameNode, init, funcEntry));
-        else if (structName === 'klp_object') facts.objArrays.push(klpArray('objs', decl, nameNode, init, objEntry));
-        else if (structName === 'klp_state') facts.stateArrays.push(klpArray('states', decl, nameNode, init, stateEntry));
+        if (structName === 'klp_func') push('funcArrays', klpArray('funcs', decl, nameNode, init, funcEntry));
+        else if (structName === 'klp_object') push('objArrays', klpArray('objs', decl, nameNode, init, objEntry));
+        else if (structName === 'klp_state') push('stateArrays', klpArray('states', decl, nameNode, init, stateEntry));
       }
     }
   }
 
+  switch (n.type) {
+    case 'preproc_def':
+    case 'preproc_function_def': {
+      const name = n.childForFieldName('name');
+      if (!name) break;
+      const valueNode = n.childForFieldName('value');
+      const body = valueNode ? text.slice(valueNode.startIndex, valueNode.endIndex).replace(/\\\r?\n/g, ' ').trim() : '';
+      const paramsNode = n.childForFieldName('parameters');
+      facts.macro = {
+        file: src.path, range: R(n), name: name.text, body,
+        params: paramsNode ? paramsNode.namedChildren.map((p) => p?.text ?? '') : undefined,
+        nameRange: R(name),
+      };
+      break;
+    }
+    case 'preproc_include': {
+      const p = n.childForFieldName('path');
+      if (p?.type === 'string_literal') facts.include = { file: src.path, range: R(n), spec: T(p).slice(1, -1) };
+      break;
+    }
+    case 'function_definition': {
+      const f = extractFunction(n, src, lines);
+      if (f) {
+        facts.functions = [f];
+        const b = n.childForFieldName('body');
+        if (b) facts.mentionsKlp = text.slice(b.startIndex, b.endIndex).includes('klp_');
+      }
+      break;
+    }
+    case 'declaration':
+      extractDeclaration(n);
+      break;
+    case 'expression_statement': {
+      const call = n.namedChild(0);
+      if (call?.type === 'call_expression') topLevelMacroCall(call, n);
+      break;
+    }
+    default:
+      break;
+  }
   return facts;
 }
 
@@ -320,13 +323,14 @@ function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, p
 }
 
 /**
- * Fills a function's body facts: calls (and the shadow-variable, state and
- * klp_enable_patch calls among them, added to FACTS), returns, global writes, static
- * locals. Done on demand: only for the functions an analysis can ask about.
+ * The body facts of a function: calls (and the shadow-variable, state and klp_enable_patch
+ * calls among them), returns, global writes, static locals. Done on demand: only for the
+ * functions an analysis can ask about.
  */
-export function fillBodyFacts(fn: CFunction, body: SyntaxNode, src: ParsedSource, scope: ValueScope, facts: FileFacts): void {
-  if (fn.hasBodyFacts) return;
-  fn.hasBodyFacts = true;
+export function extractBody(fn: CFunction, body: SyntaxNode, src: ParsedSource, scope: ValueScope): BodyFacts {
+  const facts: BodyFacts = {
+    calls: [], returns: [], globalWrites: [], staticLocals: [], shadowCalls: [], stateCalls: [], fieldAssignments: [], enableCalls: [],
+  };
   const text = src.text;
   const lines = (src.lines ??= new LineIndex(src.text));
   const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
@@ -352,7 +356,7 @@ export function fillBodyFacts(fn: CFunction, body: SyntaxNode, src: ParsedSource
       while (id && id.type !== 'identifier') id = id.childForFieldName('declarator') ?? id.namedChild(0);
       if (!id) continue;
       locals.add(id.text);
-      if (isStaticLocal) fn.staticLocals.push({ name: id.text, range: R(dd) });
+      if (isStaticLocal) facts.staticLocals.push({ name: id.text, range: R(dd) });
     }
   }
 
@@ -362,7 +366,7 @@ export function fillBodyFacts(fn: CFunction, body: SyntaxNode, src: ParsedSource
     if (!callee || callee.type !== 'identifier') continue;
     const argNodes = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
     const call: CallSite = { callee: callee.text, args: argNodes.map(T), argRanges: argNodes.map(R), range: R(c) };
-    fn.calls.push(call);
+    facts.calls.push(call);
     const op = SHADOW_OPS[call.callee];
     if (op) {
       const idNode = argNodes[op === 'free_all' ? 0 : 1];
@@ -398,13 +402,13 @@ export function fillBodyFacts(fn: CFunction, body: SyntaxNode, src: ParsedSource
   for (const r of of('return_statement')) {
     if (!r) continue;
     const v = r.namedChild(0);
-    fn.returns.push({ value: v && v.type !== 'comment' ? evalNode(v, text, scope) : undefined, range: R(r) });
+    facts.returns.push({ value: v && v.type !== 'comment' ? evalNode(v, text, scope) : undefined, range: R(r) });
   }
   const stmts = body.namedChildren.filter((s) => s && s.type !== 'comment');
   const last = stmts[stmts.length - 1];
   if (last?.type === 'return_statement') {
     const v = last.namedChild(0);
-    if (v) fn.finalReturn = evalNode(v, text, scope);
+    if (v) facts.finalReturn = evalNode(v, text, scope);
   }
 
   const baseOf = (lhs: SyntaxNode): { base: SyntaxNode; field?: string } | undefined => {
@@ -429,13 +433,14 @@ export function fillBodyFacts(fn: CFunction, body: SyntaxNode, src: ParsedSource
     if (!lhs) continue;
     const b = baseOf(lhs);
     if (!b || locals.has(b.base.text)) continue;
-    fn.globalWrites.push({ name: b.base.text, range: R(w) });
+    facts.globalWrites.push({ name: b.base.text, range: R(w) });
     if (w.type === 'assignment_expression' && lhs.type === 'field_expression' && b.field && lhs.childForFieldName('argument')?.type === 'identifier') {
       const right = w.childForFieldName('right');
       if (right) facts.fieldAssignments.push({ variable: b.base.text, field: b.field, value: evalNode(right, text, scope), range: R(w), inFunction: name });
     }
   }
-  fn.globalWrites.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  facts.globalWrites.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return facts;
 }
 
 /** Whether `klp_enable_patch(...)`'s result reaches a `return` of the function. */

@@ -1,0 +1,664 @@
+// Incremental extraction: a module's model rebuilt after an edit by re-extracting only the
+// top-level items (declarations, functions, #defines, macro calls) whose text changed.
+//
+// How to use it (the language server): keep one IncrementalModuleExtractor per module and
+// call `update(name, files)` with the module's current parsed files (CDocument.asParsed()
+// for open documents) after every change; it returns a new ModuleModel equal to what
+// extractModuleFromParsed would return for the same files, in a fraction of the time.
+// `dispose()` (or dropping it) frees the caches. One-shot extraction (CLI, disk index) is
+// the same code with an empty cache.
+//
+// Cache: per file, top-level item text -> facts. An item whose text is unchanged keeps its
+// facts; if it moved (lines inserted above), its ranges are shifted, not re-extracted.
+// Facts read values through the macros and module parameters of the whole module, so a
+// change to those (a #define or module_param edited) empties the cache. Cached strings are
+// copied out of the file text so that old texts of a long editing session are not kept.
+// Body facts are computed for the functions an analysis can ask about only, and cached too.
+import type { SyntaxNode, Tree } from '../cparse/parser';
+import type { CFunction, KlpPatch, MacroDef, ModuleModel, Position, Range } from '../model';
+import { LineIndex } from '../text';
+import { CONTAINER_DEPTH, CONTAINER_TYPES, extractBody, extractItem, ITEM_TYPES } from './file';
+import type { BodyFacts, GlobalFact, ItemFacts, ParsedSource } from './file';
+import type { DocumentStep } from '../cparse/document';
+import { evalMacroText, ValueScope } from './values';
+import { normalize } from './paths';
+import type { Value } from '../model';
+
+/** A cached top-level item: its facts as extracted when it started at `start`. */
+interface Entry {
+  type: string;
+  start: Position;
+  facts: ItemFacts;
+  /** ERROR nodes in the item (itself included), in tree order; at most MAX_ERRORS. */
+  errors: Range[];
+  /** Body facts of a function definition, once asked for. */
+  body?: BodyFacts;
+}
+
+/** An item of the current tree. `node` only when it was read from the tree this update. */
+interface Item {
+  entry: Entry | undefined;
+  startIndex: number;
+  endIndex: number;
+  node?: SyntaxNode;
+}
+
+/** An ERROR node that holds items (half-typed code). */
+interface ErrorMark {
+  startIndex: number;
+  endIndex: number;
+  range: Range;
+}
+
+interface FileState {
+  text: string;
+  tree: Tree;
+  /** The document version the state was read from (edited documents only). */
+  version?: number;
+  /** Every named top-level node (through containers), in source order. */
+  items: Item[];
+  marks: ErrorMark[];
+}
+
+interface Span {
+  s: number;
+  e: number;
+}
+
+/** What the last update did (the benchmark prints it). */
+export interface ExtractStats {
+  items: number;
+  reused: number;
+  moved: number;
+  extracted: number;
+  bodies: number;
+  scopeChanged: boolean;
+  /** Milliseconds: walking the top-level items, extracting the missing ones, assembling the model. */
+  ms: { walk: number; extract: number; assemble: number };
+}
+
+const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, ms: { walk: 0, extract: 0, assemble: 0 } });
+
+export class IncrementalModuleExtractor {
+  private files = new Map<string, FileState>();
+  private scopeKey: string | undefined;
+  /** Values of the object-like macros, valid while the scope key is unchanged. */
+  private macroValues = new Map<string, Value>();
+  /** Copy cached strings out of file texts (off for one-shot extraction). */
+  private readonly detach: boolean;
+  stats: ExtractStats = newStats();
+
+  constructor(options: { oneShot?: boolean } = {}) {
+    this.detach = !options.oneShot;
+  }
+
+  /** Frees the caches (the trees belong to the caller). */
+  dispose(): void {
+    this.files.clear();
+    this.scopeKey = undefined;
+    this.macroValues.clear();
+  }
+
+  /** The model of the module made of FILES (main file first). Never throws. */
+  update(name: string, files: ParsedSource[]): ModuleModel {
+    const model: ModuleModel = {
+      name, files: files.map((f) => f.path), patches: [], funcArrays: [], objArrays: [], stateArrays: [],
+      functions: {}, macros: {}, params: [], shadowCalls: [], stateCalls: [], includes: [], moduleInfo: [],
+      globals: {}, isLivepatch: false, apiLevel: 'upstream', syntaxErrors: [],
+    };
+    this.stats = newStats();
+    const t0 = performance.now();
+    try {
+      for (const f of files) f.lines ??= new LineIndex(f.text);
+      let states = files.map((f) => this.collect(f));
+      let { macros, params, key } = scopeOf(states);
+      if (key !== this.scopeKey) {
+        // Values may read any macro or parameter: nothing cached is known to be right.
+        if (this.scopeKey !== undefined) {
+          this.stats = { ...newStats(), scopeChanged: true };
+          this.files.clear();
+          states = files.map((f) => this.collect(f));
+          ({ macros, params } = scopeOf(states));
+        }
+        this.scopeKey = key;
+        this.macroValues.clear();
+      }
+      const scope: ValueScope = { macros, params };
+      for (const m of Object.values(macros)) {
+        if (m.params) continue;
+        let v = this.macroValues.get(m.name);
+        if (!v) {
+          v = evalMacroText(m.body, scope);
+          this.macroValues.set(m.name, v);
+        }
+        m.value = v;
+      }
+      const t1 = performance.now();
+      files.forEach((f, i) => this.fill(f, states[i], scope));
+      files.forEach((f, i) => this.files.set(f.path, states[i]));
+      for (const p of [...this.files.keys()]) if (!files.some((f) => f.path === p)) this.files.delete(p);
+      const t2 = performance.now();
+      this.assemble(model, files, states, scope);
+      this.stats.ms = { walk: t1 - t0, extract: t2 - t1, assemble: performance.now() - t2 };
+    } catch (e) {
+      if (process.env.KLP_DEBUG_EXTRACT) console.error(e);
+      // Never throw: keep whatever was assembled before the unexpected shape.
+    }
+    return model;
+  }
+
+  /** The file's items, reusing cached entries; macro and param items are extracted now. */
+  private collect(src: ParsedSource): FileState {
+    const prev = this.files.get(src.path);
+    if (prev && prev.text === src.text && prev.tree === src.tree) {
+      this.stats.items += prev.items.length;
+      this.stats.reused += prev.items.length;
+      return prev;
+    }
+    if (prev && prev.version !== undefined && src.changesSince) {
+      const steps = src.changesSince(prev.version);
+      const state = steps && this.collectChanged(src, prev, steps);
+      if (state) return state;
+    }
+    return this.collectAll(src, prev);
+  }
+
+  /** Reads every top-level item of the tree (a new file, or an edit the journal cannot describe). */
+  private collectAll(src: ParsedSource, prev: FileState | undefined): FileState {
+    const reuse = new Reuse(prev, prev?.items ?? []);
+    const items: Item[] = [];
+    const marks: ErrorMark[] = [];
+    const cursor = src.tree.walk();
+    const visit = (depth: number) => {
+      if (!cursor.gotoFirstChild()) return;
+      do {
+        if (!cursor.nodeIsNamed) continue;
+        const type = cursor.nodeType;
+        if (depth < CONTAINER_DEPTH && CONTAINER_TYPES.has(type)) {
+          if (type === 'ERROR') marks.push({ startIndex: cursor.startIndex, endIndex: cursor.endIndex, range: src.lines!.range(cursor.startIndex, cursor.endIndex) });
+          visit(depth + 1);
+          continue;
+        }
+        items.push(this.itemAt(src, type, cursor.startIndex, cursor.endIndex, () => cursor.currentNode, reuse));
+      } while (cursor.gotoNextSibling());
+      cursor.gotoParent();
+    };
+    try {
+      visit(0);
+    } finally {
+      cursor.delete();
+    }
+    this.stats.items += items.length;
+    return { text: src.text, tree: src.tree, version: src.version, items, marks };
+  }
+
+  /**
+   * Maps the previous items through the journal's edits, keeps those no edit or changed span
+   * touches, and reads the tree only where something changed. Undefined: not describable.
+   */
+  private collectChanged(src: ParsedSource, prev: FileState, steps: DocumentStep[]): FileState | undefined {
+    interface Mapped { item: Item; s: number; e: number; dirty: boolean }
+    const olds: Mapped[] = prev.items.map((item) => ({ item, s: item.startIndex, e: item.endIndex, dirty: false }));
+    const oldMarks = prev.marks.map((m) => ({ mark: m, s: m.startIndex, e: m.endIndex, dirty: false }));
+    const spans: Span[] = [];
+    let firstEdit = Infinity;
+    for (const step of steps) {
+      if (!step.changed) return undefined;
+      for (const ed of step.edits) {
+        firstEdit = Math.min(firstEdit, ed.start);
+        const delta = ed.newEnd - ed.oldEnd;
+        const lo = (p: number) => (p < ed.start ? p : p >= ed.oldEnd ? p + delta : ed.start);
+        const hi = (p: number) => (p <= ed.start ? p : p >= ed.oldEnd ? p + delta : ed.newEnd);
+        for (const list of [olds, oldMarks]) {
+          for (const x of list) {
+            if (x.e < ed.start) continue;
+            if (x.s <= ed.oldEnd) x.dirty = true;
+            x.s = lo(x.s);
+            x.e = hi(x.e);
+          }
+        }
+        for (const sp of spans) { sp.s = lo(sp.s); sp.e = hi(sp.e); }
+        spans.push({ s: ed.start, e: ed.newEnd });
+      }
+      for (const r of step.changed) {
+        spans.push({ s: r.start, e: r.end });
+        for (const list of [olds, oldMarks]) for (const x of list) if (x.e >= r.start && x.s <= r.end) x.dirty = true;
+      }
+    }
+    for (const x of olds) if (x.dirty) spans.push({ s: x.s, e: x.e });
+
+    // Read the tree over the dirty spans, widened until no item straddles their borders.
+    const kept = olds.filter((x) => !x.dirty);
+    let dirty = mergeSpans(spans);
+    let found: Found;
+    for (;;) {
+      found = walkSpans(src.tree, dirty);
+      const wider = mergeSpans([...dirty, ...found.items.map((n) => ({ s: n.startIndex, e: n.endIndex })), ...kept.filter((x) => touches(dirty, x.s, x.e)).map((x) => ({ s: x.s, e: x.e }))]);
+      if (sameSpans(wider, dirty)) break;
+      dirty = wider;
+    }
+
+    const lines = src.lines!;
+    const replaced = olds.filter((x) => x.dirty || touches(dirty, x.s, x.e)).map((x) => x.item);
+    const reuse = new Reuse(prev, replaced);
+    const fresh = found.items.map((n) => this.itemAt(src, n.type, n.startIndex, n.endIndex, () => n, reuse));
+    const items: Item[] = [];
+    let j = 0;
+    for (const x of kept) {
+      if (touches(dirty, x.s, x.e)) continue;
+      while (j < fresh.length && fresh[j].startIndex < x.s) items.push(fresh[j++]);
+      let entry = x.item.entry;
+      if (entry && x.s >= firstEdit) {
+        const start = lines.positionAt(x.s);
+        if (start.line !== entry.start.line || start.character !== entry.start.character) {
+          entry = moveEntry(entry, start);
+          this.stats.moved++;
+        } else this.stats.reused++;
+      } else this.stats.reused++;
+      // A new Item: the old one may hold a node of the previous (deleted) tree.
+      items.push({ entry, startIndex: x.s, endIndex: x.e });
+    }
+    while (j < fresh.length) items.push(fresh[j++]);
+
+    const marks: ErrorMark[] = [];
+    // Kept marks by span (counted: an ERROR may nest in an ERROR of the same span).
+    const kept_ = new Map<string, number>();
+    for (const m of oldMarks) {
+      if (m.dirty || touches(dirty, m.s, m.e)) continue;
+      // tree-sitter's changed ranges can miss an error recovery that changed: check the node.
+      if (!errorAt(src.tree, m.s, m.e)) continue;
+      // Unmoved offsets after an edit may still be on other lines (a character became a newline).
+      marks.push(m.e < firstEdit ? m.mark : { startIndex: m.s, endIndex: m.e, range: lines.range(m.s, m.e) });
+      const k = `${m.s}:${m.e}`;
+      kept_.set(k, (kept_.get(k) ?? 0) + 1);
+    }
+    const seenNodes = new Set<number>();
+    for (const n of found.marks) {
+      if (seenNodes.has(n.id)) continue;
+      seenNodes.add(n.id);
+      const k = `${n.startIndex}:${n.endIndex}`;
+      const c = kept_.get(k);
+      if (c) { kept_.set(k, c - 1); continue; }
+      marks.push({ startIndex: n.startIndex, endIndex: n.endIndex, range: lines.range(n.startIndex, n.endIndex) });
+    }
+    marks.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+    this.stats.items += items.length;
+    return { text: src.text, tree: src.tree, version: src.version, items, marks };
+  }
+
+  /** The item at [startIndex, endIndex): a cached entry with the same text, or extracted from its node. */
+  private itemAt(src: ParsedSource, type: string, startIndex: number, endIndex: number, node: () => SyntaxNode, reuse: Reuse): Item {
+    const lines = src.lines!;
+    let old = reuse.take(src.text.slice(startIndex, endIndex));
+    // Same text is not always the same tree where syntax errors are involved (recovery
+    // depends on the context): items with errors, before or now, are read again.
+    if (old && (old.type !== type || old.errors.length || node().hasError)) old = undefined;
+    const item: Item = { entry: undefined, startIndex, endIndex };
+    if (old) {
+      const start = lines.positionAt(startIndex);
+      if (start.line === old.start.line && start.character === old.start.character) {
+        item.entry = old;
+        this.stats.reused++;
+      } else {
+        item.entry = moveEntry(old, start);
+        this.stats.moved++;
+      }
+    } else {
+      item.node = node();
+      // Items that need no scope are read now (they make the scope).
+      if (!SCOPED_TYPES.has(type)) item.entry = this.newEntry(item.node, src, EMPTY_SCOPE);
+    }
+    return item;
+  }
+
+  /** Extracts the items collect() left without facts (they need the module's scope). */
+  private fill(src: ParsedSource, state: FileState, scope: ValueScope): void {
+    for (const it of state.items) if (!it.entry) it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope);
+  }
+
+  private newEntry(node: SyntaxNode, src: ParsedSource, scope: ValueScope): Entry {
+    const lines = src.lines!;
+    const type = node.type;
+    const errors: Range[] = [];
+    if (node.hasError) {
+      for (const e of node.descendantsOfType('ERROR')) {
+        if (e) errors.push(lines.range(e.startIndex, e.endIndex));
+        if (errors.length >= MAX_ERRORS) break;
+      }
+    }
+    if (!ITEM_TYPES.has(type)) return { type, start: lines.positionAt(node.startIndex), facts: {}, errors };
+    this.stats.extracted++;
+    const facts = extractItem(node, src, scope);
+    return { type, start: lines.positionAt(node.startIndex), facts: this.detach ? copyDeep(facts) : facts, errors };
+  }
+
+  private bodyOf(entry: Entry, item: Item, src: ParsedSource, state: FileState, scope: ValueScope): BodyFacts | undefined {
+    if (entry.body) return entry.body;
+    const fn = entry.facts.functions?.[0];
+    const node = item.node ?? nodeOf(state.tree, item);
+    const body = node.childForFieldName('body');
+    if (!fn || !body) return undefined;
+    this.stats.bodies++;
+    const facts = extractBody(fn, body, src, scope);
+    entry.body = this.detach ? copyDeep(facts) : facts;
+    return entry.body;
+  }
+
+  /** The model from the items' facts, in file and source order (as a fresh extraction). */
+  private assemble(model: ModuleModel, files: ParsedSource[], states: FileState[], scope: ValueScope): void {
+    const { macros } = scope;
+    model.macros = macros;
+    // One pass over the items: what each file contributes, by kind, in source order.
+    interface Def { entry: Entry; item: Item; file: number }
+    const where = new Map<string, Def[]>();
+    const perFile = states.map((state, file) => {
+      const acc = {
+        functions: [] as CFunction[], globals: [] as GlobalFact[], patches: [] as KlpPatch[], funcArrays: [] as ModuleModel['funcArrays'],
+        objArrays: [] as ModuleModel['objArrays'], stateArrays: [] as ModuleModel['stateArrays'], params: [] as ModuleModel['params'],
+        includes: [] as ModuleModel['includes'], macroUses: [] as NonNullable<ItemFacts['macroUses']>,
+        shadowCalls: [] as BodyFacts['shadowCalls'], stateCalls: [] as BodyFacts['stateCalls'],
+        enableCalls: [] as BodyFacts['enableCalls'], fieldAssignments: [] as BodyFacts['fieldAssignments'],
+      };
+      for (const item of state.items) {
+        const entry = item.entry!;
+        const f = entry.facts;
+        if (f.functions) {
+          for (const fn of f.functions) acc.functions.push(fn);
+          if (entry.type === 'function_definition' && !f.functions[0].isPrototype) {
+            const name = f.functions[0].name;
+            const list = where.get(name);
+            if (list) list.push({ entry, item, file });
+            else where.set(name, [{ entry, item, file }]);
+          }
+        }
+        if (f.globals) for (const g of f.globals) acc.globals.push(g);
+        if (f.patches) for (const p of f.patches) acc.patches.push(p);
+        if (f.funcArrays) for (const x of f.funcArrays) acc.funcArrays.push(x);
+        if (f.objArrays) for (const x of f.objArrays) acc.objArrays.push(x);
+        if (f.stateArrays) for (const x of f.stateArrays) acc.stateArrays.push(x);
+        if (f.params) for (const x of f.params) acc.params.push(x);
+        if (f.include) acc.includes.push(f.include);
+        if (f.macroUses) for (const x of f.macroUses) acc.macroUses.push(x);
+      }
+      return acc;
+    });
+
+    // Body facts for the functions an analysis can ask about (see CFunction.hasBodyFacts).
+    const queue: string[] = [];
+    const want = (n: string | undefined) => { if (n && where.has(n)) queue.push(n); };
+    for (const [n, defs] of where) if (defs.some((d) => d.entry.facts.mentionsKlp)) want(n);
+    for (const acc of perFile) {
+      for (const a of acc.objArrays) for (const o of a.entries) for (const k of ['pre_patch', 'post_patch', 'pre_unpatch', 'post_unpatch'] as const) want(o.callbacks[k]);
+      for (const a of acc.stateArrays) for (const st of a.entries) for (const k of ['pre_patch', 'post_patch', 'pre_unpatch', 'post_unpatch', 'shadow_dtor'] as const) want(st.callbacks[k]);
+      for (const a of acc.funcArrays) for (const x of a.entries) want(x.newFunc);
+      for (const u of acc.macroUses) if (/^(module_init|module_exit|late_initcall|device_initcall)$/.test(u.name)) want(u.args[0]);
+    }
+    const withBody = new Map<CFunction, CFunction>();
+    const done = new Set<string>();
+    while (queue.length) {
+      const n = queue.pop()!;
+      if (done.has(n)) continue;
+      done.add(n);
+      for (const d of where.get(n) ?? []) {
+        const b = this.bodyOf(d.entry, d.item, files[d.file], states[d.file], scope);
+        if (!b) continue;
+        const sig = d.entry.facts.functions![0];
+        const full: CFunction = { ...sig, calls: b.calls, returns: b.returns, globalWrites: b.globalWrites, staticLocals: b.staticLocals, hasBodyFacts: true };
+        if (b.finalReturn) full.finalReturn = b.finalReturn;
+        withBody.set(sig, full);
+        const out = perFile[d.file];
+        out.shadowCalls.push(...b.shadowCalls);
+        out.stateCalls.push(...b.stateCalls);
+        out.enableCalls.push(...b.enableCalls);
+        out.fieldAssignments.push(...b.fieldAssignments);
+        for (const c of b.calls) want(c.callee);
+        for (const sc of b.shadowCalls) { want(sc.ctor); want(sc.dtor); }
+      }
+    }
+
+    perFile.forEach((acc, i) => {
+      for (const p of acc.patches) model.patches.push({ ...p, replace: { ...p.replace, assignments: [] }, enableCalls: [] });
+      model.funcArrays.push(...acc.funcArrays);
+      model.objArrays.push(...acc.objArrays);
+      model.stateArrays.push(...acc.stateArrays);
+      for (const p of acc.params) model.params.push({ ...p });
+      model.shadowCalls.push(...acc.shadowCalls);
+      model.stateCalls.push(...acc.stateCalls);
+      for (const inc of acc.includes) model.includes.push({ ...inc });
+      model.syntaxErrors.push(...syntaxErrorsOf(states[i]).map((range) => ({ file: files[i].path, range })));
+      for (const sig of acc.functions) {
+        const fn = withBody.get(sig) ?? sig;
+        const prev = model.functions[fn.name];
+        if (!prev || (prev.isPrototype && !fn.isPrototype)) model.functions[fn.name] = fn;
+      }
+      for (const g of acc.globals) {
+        if (!model.globals[g.name] || g.initText !== undefined) model.globals[g.name] = { name: g.name, type: g.type, isStatic: g.isStatic, file: g.file, range: g.range };
+      }
+      for (const u of acc.macroUses) {
+        const use = { file: u.file, range: u.range, args: u.args };
+        if (u.name === 'MODULE_INFO') model.moduleInfo.push(use);
+        else if (u.name === 'MODULE_LICENSE') model.license ??= use;
+        else if (u.name === 'module_init' || u.name === 'late_initcall' || u.name === 'device_initcall') model.moduleInit ??= use;
+        else if (u.name === 'module_exit') model.moduleExit ??= use;
+      }
+    });
+
+    // Module parameters: initial values from the variables' initializers.
+    for (const p of model.params) {
+      for (const acc of perFile) {
+        const g = acc.globals.find((x) => x.name === p.name && x.initText !== undefined);
+        if (g) p.initial = evalMacroText(g.initText!, { macros, params: new Set() });
+      }
+    }
+
+    // Patches: attach klp_enable_patch() calls and run-time field assignments to the
+    // definition (a forward declaration and the definition share the name).
+    const byName = new Map<string, ModuleModel['patches'][number]>();
+    for (const p of model.patches) if (!p.declarationOnly || !byName.has(p.name)) byName.set(p.name, p);
+    for (const out of perFile) {
+      for (const c of out.enableCalls) byName.get(c.variable)?.enableCalls.push({ range: c.range, inFunction: c.inFunction, resultReturned: c.resultReturned });
+      for (const a of out.fieldAssignments) {
+        const p = byName.get(a.variable);
+        if (p && a.field === 'replace') p.replace.assignments.push({ value: a.value, range: a.range, inFunction: a.inFunction });
+      }
+    }
+    model.isLivepatch = model.patches.some((p) => p.enableCalls.length > 0);
+    model.apiLevel = model.stateArrays.some((a) => a.entries.some((s) => s.fields.some((f) => f.field === 'callbacks' || f.field === 'is_shadow' || f.field === 'block_disable')))
+      ? 'state-callbacks'
+      : 'upstream';
+
+    // Includes: resolved when the included file is one of the module's sources.
+    for (const inc of model.includes) {
+      const dir = inc.file.replace(/[^/\\]*$/, '');
+      const want = normalize(dir + inc.spec);
+      inc.resolved = files.find((f) => normalize(f.path) === want)?.path;
+    }
+  }
+}
+
+const EMPTY_SCOPE: ValueScope = { macros: {}, params: new Set() };
+/** Item types whose facts read values (macros, parameters): extracted once the scope is known. */
+const SCOPED_TYPES = new Set(['declaration', 'function_definition']);
+/** The kernel keeps the first 20 syntax errors per file, so does the model. */
+const MAX_ERRORS = 20;
+
+/** Syntax errors of a file in tree order: ERROR containers and the items' own errors. */
+function syntaxErrorsOf(state: FileState): Range[] {
+  const out: Range[] = [];
+  let m = 0;
+  for (let i = 0; i <= state.items.length && out.length < MAX_ERRORS; i++) {
+    const item = state.items[i];
+    while (m < state.marks.length && (!item || state.marks[m].startIndex <= item.startIndex)) out.push(state.marks[m++].range);
+    const e = item?.entry?.errors;
+    if (e) for (const r of e) out.push(r);
+  }
+  return out.slice(0, MAX_ERRORS);
+}
+
+/** Cached entries of replaced items, by text (an item whose text did not change keeps its facts). */
+class Reuse {
+  private byKey: Map<string, Entry[]> | undefined;
+
+  constructor(private readonly prev: FileState | undefined, private readonly items: Item[]) {}
+
+  take(key: string): Entry | undefined {
+    if (!this.prev || !this.items.length) return undefined;
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const it of this.items) {
+        if (!it.entry) continue;
+        const k = this.prev.text.slice(it.startIndex, it.endIndex);
+        const list = this.byKey.get(k);
+        if (list) list.push(it.entry);
+        else this.byKey.set(k, [it.entry]);
+      }
+    }
+    return this.byKey.get(key)?.shift();
+  }
+}
+
+function mergeSpans(spans: Span[]): Span[] {
+  const sorted = spans.map((x) => ({ s: x.s, e: x.e })).sort((a, b) => a.s - b.s);
+  const out: Span[] = [];
+  for (const x of sorted) {
+    const last = out[out.length - 1];
+    if (last && x.s <= last.e) last.e = Math.max(last.e, x.e);
+    else out.push(x);
+  }
+  return out;
+}
+
+function sameSpans(a: Span[], b: Span[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.s === b[i].s && x.e === b[i].e);
+}
+
+/** Whether [s, e] touches one of the (merged, sorted) spans. */
+function touches(spans: Span[], s: number, e: number): boolean {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].e < s) lo = mid + 1;
+    else if (spans[mid].s > e) hi = mid - 1;
+    else return true;
+  }
+  return false;
+}
+
+interface Found {
+  items: SyntaxNode[];
+  marks: SyntaxNode[];
+}
+
+/** The top-level items (and ERROR containers) of TREE touching the spans, in source order. */
+function walkSpans(tree: Tree, spans: Span[]): Found {
+  const found: Found = { items: [], marks: [] };
+  const seen = new Set<string>();
+  const visit = (parent: SyntaxNode, depth: number, sp: Span) => {
+    for (let n = parent.firstChildForIndex(Math.max(0, sp.s - 1)); n && n.startIndex <= sp.e; n = n.nextSibling) {
+      if (!n.isNamed) continue;
+      if (depth < CONTAINER_DEPTH && CONTAINER_TYPES.has(n.type)) {
+        if (n.type === 'ERROR') found.marks.push(n);
+        visit(n, depth + 1, sp);
+      } else if (!seen.has(`${n.startIndex}:${n.endIndex}`)) {
+        seen.add(`${n.startIndex}:${n.endIndex}`);
+        found.items.push(n);
+      }
+    }
+  };
+  const root = tree.rootNode;
+  for (const sp of spans) visit(root, 0, sp);
+  found.items.sort((a, b) => a.startIndex - b.startIndex);
+  return found;
+}
+
+/**
+ * The module's macros (first definition wins) and parameter names, and a key that changes
+ * whenever they do. The macros are fresh objects (their values are filled per update).
+ */
+function scopeOf(states: FileState[]): { macros: Record<string, MacroDef>; params: Set<string>; key: string } {
+  const macros: Record<string, MacroDef> = {};
+  const params = new Set<string>();
+  const parts: string[] = [];
+  for (const s of states) {
+    for (const it of s.items) {
+      const f = it.entry?.facts;
+      if (!f) continue;
+      if (f.macro && !macros[f.macro.name]) {
+        const { value: _value, ...m } = f.macro;
+        void _value;
+        macros[m.name] = m;
+        parts.push(m.name, m.params ? m.params.join(',') : '\u0003', m.body);
+      }
+      if (f.paramName !== undefined) params.add(f.paramName);
+    }
+  }
+  parts.push('\u0004', ...[...params].sort());
+  return { macros, params, key: parts.join('\u0001') };
+}
+
+/** Whether TREE has an ERROR node spanning exactly [s, e). */
+function errorAt(tree: Tree, s: number, e: number): boolean {
+  let n: SyntaxNode | null = tree.rootNode.descendantForIndex(s, Math.max(s, e - 1));
+  while (n && n.startIndex >= s && n.endIndex <= e) {
+    if (n.type === 'ERROR' && n.startIndex === s && n.endIndex === e) return true;
+    n = n.parent;
+  }
+  return false;
+}
+
+/** The node of an item in TREE (items kept from an earlier update hold no node). */
+function nodeOf(tree: Tree, item: Item): SyntaxNode {
+  let n: SyntaxNode | null = tree.rootNode.descendantForIndex(item.startIndex, Math.max(item.startIndex, item.endIndex - 1));
+  while (n && !(n.startIndex === item.startIndex && n.endIndex === item.endIndex && SCOPED_TYPES.has(n.type))) n = n.parent;
+  if (!n) throw new Error('item not found in its tree');
+  return n;
+}
+
+/** A copy of ENTRY whose positions are moved to an item now starting at START. */
+function moveEntry(e: Entry, start: Position): Entry {
+  const dLine = start.line - e.start.line;
+  const dChar = start.character - e.start.character;
+  const firstLine = e.start.line;
+  const move = (p: Position): Position => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
+  const range = (r: Range): Range => ({ start: move(r.start), end: move(r.end) });
+  const f = e.facts;
+  let facts: ItemFacts = f;
+  let only = 0;
+  for (const k in f) if (f[k as keyof ItemFacts] !== undefined) only++;
+  if (only === 0) facts = f;
+  else if (f.functions && f.functions.length === 1 && !f.functions[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined)) {
+    // The common case: a function definition or prototype (signature only; body facts are separate).
+    const fn = f.functions[0];
+    facts = { ...f, functions: [{ ...fn, range: range(fn.range), nameRange: range(fn.nameRange), bodyRange: fn.bodyRange && range(fn.bodyRange) }] };
+  } else if (f.globals && only === 1) {
+    facts = { globals: f.globals.map((g) => ({ ...g, range: range(g.range) })) };
+  } else facts = copyDeep(f, false, move);
+  return {
+    type: e.type, start, facts,
+    errors: e.errors.length ? e.errors.map(range) : e.errors,
+    body: e.body && copyDeep(e.body, false, move),
+  };
+}
+
+/** Copies a string out of the (large) text it was sliced from. */
+function copyString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/**
+ * A deep copy of plain extracted facts: strings copied out of the file text (STRINGS),
+ * positions ({line, character}) passed through MOVE.
+ */
+function copyDeep<T>(v: T, strings = true, move?: (p: Position) => Position): T {
+  if (typeof v === 'string') return (strings ? copyString(v) : v) as T;
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map((x) => copyDeep(x, strings, move)) as T;
+  const o = v as Record<string, unknown>;
+  if (typeof o.line === 'number' && typeof o.character === 'number') {
+    return (move ? move(o as unknown as Position) : { line: o.line, character: o.character }) as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in o) out[k] = copyDeep(o[k], strings, move);
+  return out as T;
+}
