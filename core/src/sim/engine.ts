@@ -9,6 +9,7 @@ import type {
 } from './events';
 import type { SimCallbackSpec, SimModuleSpec, SimPatchSpec, SimParamSpec, ValueBinding } from './spec';
 import type { ParamArg, ScenarioCommand, ScenarioDirective } from '../scenario/parse';
+import { blockDisableMessage, StateCallbacks, type KernelApiLevel } from './stateCallbacks';
 
 // ---------------------------------------------------------------------------------------
 // errno
@@ -174,6 +175,10 @@ interface Transition {
 export interface MachineOptions {
   /** Resolves a module name to its spec; undefined = no sources (a plain target module). */
   resolve: (name: string) => SimModuleSpec | undefined;
+  /** The kernel API simulated (default upstream); 'state-callbacks' = semantics §12, ./stateCallbacks.ts. */
+  kernelApi?: KernelApiLevel;
+  /** For the `api-level` event: how the level was chosen and which modules use the proposed API. */
+  kernelApiChoice?: { chosenBy: 'option' | 'detected'; modules: string[] };
 }
 
 type EventInput = SimEvent extends infer E ? (E extends SimEvent ? Omit<E, 'seq' | 'time' | 'command' | 'scenarioLine'> : never) : never;
@@ -201,8 +206,15 @@ export class Machine {
   ftraceEnabled = 1;
   private nextPid = 1000;
   private stateOwners = new Map<number, { owner: string; version: number }>();
+  /** Set under the proposed API level (§12). */
+  private readonly stateApi: StateCallbacks<PatchInst> | undefined;
 
-  constructor(private readonly opts: MachineOptions) {}
+  constructor(private readonly opts: MachineOptions) {
+    if (opts.kernelApi === 'state-callbacks') {
+      this.stateApi = new StateCallbacks<PatchInst>({ emit: (e) => this.emit(e), patches: () => this.patches, evalReturn: (b, p) => this.evalBinding(b, p.mod) });
+      this.emit({ kind: 'api-level', level: 'state-callbacks', chosenBy: opts.kernelApiChoice?.chosenBy ?? 'option', modules: opts.kernelApiChoice?.modules ?? [] });
+    }
+  }
 
   // -------------------------------------------------------------------------------------
   // events
@@ -647,14 +659,17 @@ export class Machine {
     const states: { id: number; version: number }[] = [];
     for (const s of spec.states) if (!states.some((x) => x.id === s.id)) states.push({ id: s.id, version: s.version });
     // klp_get_state returns the first entry with an id: later duplicates are invisible.
-    if (!this.isCompatible(spec.states.filter((s, i) => spec.states.findIndex((x) => x.id === s.id) === i), replace)) {
+    const compatible = this.stateApi ? this.stateApi.isCompatible(spec.states, replace).ok : this.isCompatible(spec.states.filter((s, i) => spec.states.findIndex((x) => x.id === s.id) === i), replace);
+    if (!compatible) {
       this.log('not-compatible', `Livepatch patch (${m.name}) is not compatible with the already installed livepatches.`, { patch: m.name, sources: spec.sources });
       return -ERRNO.EINVAL;
     }
     m.refcount++; // try_module_get
     const p: PatchInst = { name: m.name, mod: m, spec, replace, enabled: false, forced: false, objs: [], states };
     for (const os of spec.objs) {
-      const o: ObjInst = { name: os.name, dynamic: false, funcs: [], callbacks: os.callbacks, patched: false, postUnpatchEnabled: false, sources: os.sources };
+      const o: ObjInst = { name: os.name, dynamic: false, funcs: [], callbacks: this.stateApi ? {} : os.callbacks, patched: false, postUnpatchEnabled: false, sources: os.sources };
+      const dropped = Object.values(os.callbacks).map((c) => c.cFunction);
+      if (this.stateApi && dropped.length) this.note(`${m.name}: object callbacks (${dropped.join(', ')}) do not exist in the proposed API (§12): never called`);
       for (const fs of os.funcs ?? []) {
         o.funcs.push({ obj: o, patch: p, oldName: fs.oldName ?? '', sympos: fs.sympos, newFunc: fs.newFunc, nop: false, patched: false, transition: false, sources: fs.sources });
       }
@@ -736,6 +751,12 @@ export class Machine {
     if (this.transition) return -ERRNO.EBUSY;
     this.log('enabling', `enabling patch '${p.name}'`, { patch: p.name, sources: p.spec.sources });
     this.initTransition(p, 'patched');
+    const stateRet = this.stateApi?.enable(p) ?? 0;
+    if (stateRet) {
+      this.log('enable-failed', `failed to enable patch '${p.name}'`, { patch: p.name });
+      this.cancelTransition();
+      return stateRet;
+    }
     for (const o of p.objs) {
       if (!this.loaded(o)) {
         for (const k of ['pre_patch'] as const) this.skipped(p, o, k, 'not-loaded');
@@ -891,10 +912,12 @@ export class Machine {
       this.unpatchObjects(p, true);
       p.objs = p.objs.filter((o) => !o.dynamic);
       for (const o of p.objs) o.funcs = o.funcs.filter((f) => !f.nop);
+      this.stateApi?.replacedUnpatched(p);
     }
     if (tr.target === 'unpatched') this.unpatchObjects(p, false);
     this.setTransitionFlags(p, false);
     for (const t of this.tasks) t.state = 'idle';
+    this.stateApi?.completed(p, tr.target);
     for (const o of p.objs) {
       if (!this.loaded(o)) {
         const k = tr.target === 'patched' ? 'post_patch' : 'post_unpatch';
@@ -926,6 +949,7 @@ export class Machine {
     if (!p.enabled) return -ERRNO.EINVAL;
     if (this.transition) return -ERRNO.EBUSY;
     this.initTransition(p, 'unpatched');
+    this.stateApi?.disable(p);
     for (const o of p.objs) {
       if (o.patched) this.callback(p, o, 'pre_unpatch');
       else this.skipped(p, o, 'pre_unpatch', 'not-loaded');
@@ -1074,6 +1098,11 @@ export class Machine {
     const v = kstrtobool(value);
     if (v === undefined) return -ERRNO.EINVAL;
     if (p.enabled === v) return -ERRNO.EINVAL;
+    if (!v && this.stateApi?.blocksDisable(p)) {
+      this.emit({ kind: 'log', message: 'disable-blocked', patch: p.name, line: `livepatch: ${blockDisableMessage(p.name)}` });
+      if (this.transition?.patch === p) this.note(`§12 does not say whether block_disable also refuses reversing ${p.name}'s patching transition: refused, as "echo 0 > enabled fails" reads`);
+      return -ERRNO.EINVAL;
+    }
     if (this.transition?.patch === p) { this.reverse(); return 0; }
     if (!v) return this.disablePatch(p);
     return -ERRNO.EINVAL;

@@ -281,6 +281,53 @@ export interface SystemStateEvent extends SimEventBase {
   change: 'introduced' | 'taken-over' | 'dropped';
 }
 
+/**
+ * Proposed API (semantics §12, `--kernel-api state-callbacks`): a state callback ran, or a
+ * present one did not run. `role` is 'own' for the transition patch's states and 'replaced'
+ * for the states of a patch the transition patch replaces (which it does not carry).
+ */
+export interface StateCallbackEvent extends SimEventBase {
+  kind: 'state-callback';
+  patch: string;
+  /** The klp_state id. */
+  state: number;
+  callback: CallbackName;
+  cFunction: string;
+  role: 'own' | 'replaced';
+  /** pre_patch only: the value it returned. */
+  returned?: number;
+  /**
+   * Set when it did not run: another patch in the list carries the state (carried over, no
+   * callbacks), or post_unpatch of a state whose pre_patch never succeeded (rollback).
+   */
+  skipped?: 'in-other-patches' | 'pre-patch-not-succeeded';
+}
+
+/**
+ * Proposed API (§12): the shadow variables `<*, id>` of a state with `is_shadow`. 'bound':
+ * the state was introduced, its shadow variables now live as long as it does; 'freed': the
+ * state went away and `klp_shadow_free_all(id, shadow_dtor)` ran (no log line; the simulator
+ * does not know how many variables exist, so `dtor` calls are not counted).
+ */
+export interface ShadowLifetimeEvent extends SimEventBase {
+  kind: 'shadow-lifetime';
+  id: number;
+  patch: string;
+  change: 'bound' | 'freed';
+  /** `callbacks.shadow_dtor`, when set. */
+  dtor?: string;
+}
+
+/** The run simulates the proposed kernel API (§12); emitted first, only for that level. */
+export interface ApiLevelEvent extends SimEventBase {
+  kind: 'api-level';
+  level: 'state-callbacks';
+  /** 'option' = `--kernel-api` / the setting; 'detected' = a loaded module uses state callbacks. */
+  chosenBy: 'option' | 'detected';
+  /** Modules whose sources use the proposed API. */
+  modules: string[];
+}
+
 /** A sysfs / procfs file was read or written. */
 export interface SysfsEvent extends SimEventBase {
   kind: 'sysfs';
@@ -351,6 +398,9 @@ export type SimEvent =
   | ForceEvent
   | CallbackEvent
   | SystemStateEvent
+  | StateCallbackEvent
+  | ShadowLifetimeEvent
+  | ApiLevelEvent
   | SysfsEvent
   | ParamEvent
   | SysctlEvent

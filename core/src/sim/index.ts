@@ -24,6 +24,7 @@ import { Machine } from './engine';
 import type { SimEvent } from './events';
 import { transcriptOf } from './events';
 import { specFromModel, type SimModuleSpec } from './spec';
+import { chooseKernelApi, type KernelApiLevel } from './stateCallbacks';
 
 export type { SimEvent, SimRunDocument } from './events';
 export { SIM_EVENTS_SCHEMA_VERSION, transcriptOf } from './events';
@@ -32,10 +33,16 @@ export { specFromModel } from './spec';
 export { parseScenario, formatScenarioError } from '../scenario/parse';
 export type { Scenario } from '../scenario/parse';
 export { Machine } from './engine';
+export { chooseKernelApi, stateCallbackLine, type KernelApiLevel } from './stateCallbacks';
 
 export interface SimOptions {
   /** Print pr_debug lines (default true; `--no-debug` sets false). */
   debug?: boolean;
+  /**
+   * The kernel API simulated: 'upstream', 'state-callbacks' (semantics §12) or 'auto'
+   * (default: state-callbacks iff a module the scenario loads uses state callbacks).
+   */
+  kernelApi?: 'auto' | KernelApiLevel;
 }
 
 export interface SimResult {
@@ -66,7 +73,9 @@ export function runScenario(scenario: Scenario, modules: ModuleSource, options: 
     }
     return cache.get(name);
   };
-  const machine = new Machine({ resolve });
+  const loaded = [...modulesLoaded(scenario).keys()].map((name) => ({ name, apiLevel: resolve(name)?.apiLevel }));
+  const api = chooseKernelApi(options.kernelApi, loaded);
+  const machine = new Machine({ resolve, kernelApi: api.level, kernelApiChoice: api });
   scenario.steps.forEach((s, i) => {
     if (s.type === 'command') machine.runCommand(i, s.line, s.text, s.command);
     else machine.runDirective(i, s.line, s.text, s.directive);

@@ -45,6 +45,11 @@ export interface SimStateSpec {
   id: number;
   version: number;
   sources?: SourceRef[];
+  /** Proposed API (§12, see ./stateCallbacks.ts): per-state callbacks and flags. */
+  callbacks?: Partial<Record<CallbackName, SimCallbackSpec>>;
+  shadowDtor?: string;
+  isShadow?: boolean;
+  blockDisable?: boolean;
 }
 
 export interface SimPatchSpec {
@@ -82,6 +87,8 @@ export interface SimModuleSpec {
   params: SimParamSpec[];
   /** Notes about what could not be understood (unknown bindings ...). */
   notes: string[];
+  /** The API level the sources use (ModuleModel.apiLevel); undefined = upstream. */
+  apiLevel?: 'upstream' | 'state-callbacks';
 }
 
 /** A plain target module without sources. */
@@ -145,7 +152,7 @@ export function specFromModel(m: ModuleModel): SimModuleSpec {
     };
   });
   const livepatchMarker = m.moduleInfo.some((u) => u.args.length >= 2 && u.args[0].trim() === 'livepatch' && /^"?Y"?$/.test(u.args[1].trim()));
-  const spec: SimModuleSpec = { name: m.name, hasSources: true, livepatchMarker, params, notes };
+  const spec: SimModuleSpec = { name: m.name, hasSources: true, livepatchMarker, params, notes, ...(m.apiLevel === 'state-callbacks' ? { apiLevel: m.apiLevel } : {}) };
   if (!m.isLivepatch) return spec;
   const p = mainPatch(m);
   if (!p) return spec;
@@ -183,7 +190,14 @@ export function specFromModel(m: ModuleModel): SimModuleSpec {
   for (const s of stArr?.entries ?? []) {
     if (s.id === undefined) { notes.push(`klp_state id '${s.idText ?? '?'}' is not evaluated: state left out`); continue; }
     if (s.id === 0) break; // id 0 ends the array for the kernel
-    states.push({ id: s.id, version: s.version, sources: ref('state', s.file, s.range) });
+    const st: SimStateSpec = { id: s.id, version: s.version, sources: ref('state', s.file, s.range) };
+    if (s.callbacks.range || s.isShadow !== undefined || s.blockDisable !== undefined) {
+      st.callbacks = cb(s.callbacks, s.file);
+      if (s.callbacks.shadow_dtor) st.shadowDtor = s.callbacks.shadow_dtor;
+      if (s.isShadow) st.isShadow = true;
+      if (s.blockDisable) st.blockDisable = true;
+    }
+    states.push(st);
   }
   // `.replace`: the last assignment before klp_enable_patch() in init, else the initializer.
   let replaceValue: Value | undefined = p.replace.initial?.value;

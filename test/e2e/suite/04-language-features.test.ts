@@ -1,6 +1,7 @@
 // Hover, document symbols, go to definition and code lenses, through VS Code's own provider
 // commands (the same path the editor UI takes) against our server.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, open, positionOf, waitFor, wsUri } from './helpers';
 
@@ -52,6 +53,19 @@ describe('language features', () => {
     const uri = 'targetUri' in d ? d.targetUri : d.uri;
     assert.equal(uri.toString(), doc.uri.toString());
     assert.match(doc.lineAt(range.start.line).text + doc.lineAt(Math.min(range.start.line + 1, doc.lineCount - 1)).text, /livepatch_acme_cache_lookup\s*\(/);
+  });
+
+  it('finds the patches of the workspace as workspace symbols', async () => {
+    const symbols = await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', 'lp_acme');
+    const names = symbols.map((x) => `${x.name} ${path.basename(x.location.uri.fsPath)}`);
+    for (const v of ['v1', 'v2', 'v3']) assert.ok(names.some((n) => n.includes(`lp_acme_${v}.c`)), `a symbol in lp_acme_${v}.c among ${names}`);
+  });
+
+  it('finds the references of a state id across the series', async () => {
+    const at = positionOf(doc, '.id = ACME_STATE_STATS', '.id = '.length + 2);
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', doc.uri, at);
+    const files = new Set(refs.map((r) => path.basename(r.uri.fsPath)));
+    assert.ok(files.has('lp_acme_v1.c') && files.has('lp_acme_v2.c'), `references in v1 and v2: ${[...files]}`);
   });
 
   it('offers "Simulate enable", "Simulate upgrade from lp_acme_v1" and "Show timeline" lenses on the klp_patch', async () => {
