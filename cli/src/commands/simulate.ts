@@ -1,52 +1,84 @@
-// `klp-studio simulate FILE [--path DIR]... [--no-debug] [--format text|json]`: runs a
-// `.klpsim` scenario through the transition simulator (core/src/sim) and prints the
+// `klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1] [--no-debug] [--format text|json]`:
+// runs a `.klpsim` scenario through the transition simulator (core/src/sim) and prints the
 // transcript (byte for byte as scenario-format.md specifies) or the JSON events.
+// `--series DIR [--from N] [--to M] [--print-scenario]` runs the series' generated upgrade
+// scenario instead (../simulateSeries.ts).
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { choice, flag, parseArgs, UsageError } from '../io';
+import { choice, flag, option, parseArgs, UsageError } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
-import { simulateFile } from '../../../core/src/sim';
+import { DEFAULT_KERNEL_PROFILE, KERNEL_PROFILES, simulateFile, type SimulateResult } from '../../../core/src/sim';
 import { SIM_EVENTS_SCHEMA_VERSION, type SimRunDocument } from '../../../core/src/sim/events';
 import { nodeHost } from '../../../common/src/nodeHost';
+import { runSeriesUpgrade } from '../simulateSeries';
 
-const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--no-debug] [--format text|json]
+const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1] [--no-debug] [--format text|json]
+       klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario] [options above]
 
 Runs a .klpsim scenario on the simulated kernel and prints what the kernel would log.
 Modules are looked up in the scenario's folder (recursively) and in every --path DIR.
 
   --path DIR            another folder to look for module sources in (repeatable)
+  --kernel latest|6.1   the kernel version simulated: latest (default, the newest upstream
+                        behaviour) or 6.1 (Debian 12: no replace/stack_order sysfs files,
+                        6.1's wording of parameter errors)
   --no-debug            leave out pr_debug lines (as a kernel without dynamic debug)
   --format text|json    the transcript (default) or the run as JSON events (docs/EVENTS.md)
-exit status: 0 when the scenario ran, 1 when a livepatch it needs has no sources,
-2 for a malformed scenario or bad usage`;
+  --series DIR          instead of FILE: the upgrade path of the livepatch series in DIR
+                        (its klp.series, or its livepatch modules in natural name order):
+                        the target modules, then each patch loaded over the previous one
+  --from N, --to M      only the steps N..M (1-based positions or module names)
+  --print-scenario      print the generated scenario instead of running it
+exit status: 0 when the scenario ran, 1 when a livepatch it needs has no sources (or the
+series has problems), 2 for a malformed scenario or bad usage`;
 
 export const command: Command = {
-  summary: 'run a .klpsim scenario on the simulated kernel (transcript or JSON events)',
+  summary: 'run a .klpsim scenario (or a series\' upgrade path) on the simulated kernel',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--path', '--format'], ['--no-debug']);
+    const args = parseArgs(argv, ['--path', '--format', '--kernel', '--series', '--from', '--to'], ['--no-debug', '--print-scenario']);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
-    if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing scenario FILE');
-    const given = args.positionals[0];
-    const file = path.resolve(io.cwd, given);
-    const text = nodeHost.readFile(file);
-    if (text === undefined) {
-      io.err(`klp-studio simulate: ${given}: No such file or directory\n`);
-      return 2;
-    }
+    const kernel = choice(args, '--kernel', KERNEL_PROFILES, DEFAULT_KERNEL_PROFILE);
+    const series = option(args, '--series');
     const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
-    await initParser();
     const debug = !flag(args, '--no-debug');
-    const r = simulateFile(file, text, dirs, nodeHost, { debug });
-    if (r.errors.length) {
-      // Report with the path as the user gave it.
-      // Report with the paths as the user gave them (relative to the current directory).
-      const rel = (e: string) => (e.startsWith(file + ':') ? given + e.slice(file.length) : e).split(io.cwd.replace(/\/$/, '') + '/').join('');
-      io.err(r.errors.map(rel).join('\n') + '\n');
-      return r.exitStatus;
+    const options = { debug, ...(kernel !== DEFAULT_KERNEL_PROFILE ? { kernel } : {}) };
+
+    let r: SimulateResult;
+    let given: string;
+    if (series !== undefined) {
+      if (args.positionals.length) throw new UsageError('--series DIR takes no scenario FILE');
+      await initParser();
+      const o = runSeriesUpgrade({ given: series, from: option(args, '--from'), to: option(args, '--to'), searchDirs: dirs, printScenario: flag(args, '--print-scenario'), options }, io);
+      if (o.kind === 'failed') return o.status;
+      if (o.kind === 'printed') { io.out(o.text); return 0; }
+      r = o.result;
+      given = o.scenarioName;
+    } else {
+      for (const f of ['--from', '--to', '--print-scenario']) if (flag(args, f)) throw new UsageError(`${f} goes with --series DIR`);
+      if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing scenario FILE (or --series DIR)');
+      given = args.positionals[0];
+      const file = path.resolve(io.cwd, given);
+      const text = nodeHost.readFile(file);
+      if (text === undefined) {
+        io.err(`klp-studio simulate: ${given}: No such file or directory\n`);
+        return 2;
+      }
+      await initParser();
+      r = simulateFile(file, text, dirs, nodeHost, options);
+      if (r.errors.length) {
+        // Report with the paths as the user gave them (relative to the current directory).
+        const rel = (e: string) => (e.startsWith(file + ':') ? given + e.slice(file.length) : e).split(io.cwd.replace(/\/$/, '') + '/').join('');
+        io.err(r.errors.map(rel).join('\n') + '\n');
+        return r.exitStatus;
+      }
     }
     if (format === 'json') {
-      const doc: SimRunDocument = { schema: 'klp-studio/sim-events', version: SIM_EVENTS_SCHEMA_VERSION, scenario: given, debug, exitStatus: r.exitStatus, events: debug ? r.events : r.events.filter((e) => !e.debug) };
+      const doc: SimRunDocument & { kernel?: string } = {
+        schema: 'klp-studio/sim-events', version: SIM_EVENTS_SCHEMA_VERSION, scenario: given, debug,
+        ...(kernel !== DEFAULT_KERNEL_PROFILE ? { kernel } : {}),
+        exitStatus: r.exitStatus, events: debug ? r.events : r.events.filter((e) => !e.debug),
+      };
       io.out(JSON.stringify(doc, null, 1) + '\n');
     } else {
       io.out(r.transcript.length ? r.transcript.join('\n') + '\n' : '');

@@ -10,6 +10,7 @@ import type {
 import type { SimCallbackSpec, SimModuleSpec, SimPatchSpec, SimParamSpec, ValueBinding } from './spec';
 import type { ParamArg, ScenarioCommand, ScenarioDirective } from '../scenario/parse';
 import { blockDisableMessage, StateCallbacks, type KernelApiLevel } from './stateCallbacks';
+import { kernelProfile, type KernelProfile, type KernelProfileName } from './kernelProfile';
 
 // ---------------------------------------------------------------------------------------
 // errno
@@ -179,6 +180,8 @@ export interface MachineOptions {
   kernelApi?: KernelApiLevel;
   /** For the `api-level` event: how the level was chosen and which modules use the proposed API. */
   kernelApiChoice?: { chosenBy: 'option' | 'detected'; modules: string[] };
+  /** The kernel version profile (default 'latest'; ./kernelProfile.ts). */
+  kernel?: KernelProfileName;
 }
 
 type EventInput = SimEvent extends infer E ? (E extends SimEvent ? Omit<E, 'seq' | 'time' | 'command' | 'scenarioLine'> : never) : never;
@@ -208,8 +211,11 @@ export class Machine {
   private stateOwners = new Map<number, { owner: string; version: number }>();
   /** Set under the proposed API level (§12). */
   private readonly stateApi: StateCallbacks<PatchInst> | undefined;
+  /** What the simulated kernel version shows (sysfs files, message wording). */
+  readonly profile: KernelProfile;
 
   constructor(private readonly opts: MachineOptions) {
+    this.profile = kernelProfile(opts.kernel);
     if (opts.kernelApi === 'state-callbacks') {
       this.stateApi = new StateCallbacks<PatchInst>({ emit: (e) => this.emit(e), patches: () => this.patches, evalReturn: (b, p) => this.evalBinding(b, p.mod) });
       this.emit({ kind: 'api-level', level: 'state-callbacks', chosenBy: opts.kernelApiChoice?.chosenBy ?? 'option', modules: opts.kernelApiChoice?.modules ?? [] });
@@ -408,7 +414,7 @@ export class Machine {
       }
       const v = parseParamValue(ps.type, a.value);
       if (!v.ok) {
-        this.emit({ kind: 'log', message: 'invalid-parameter', module: name, line: `${name}: '${a.value ?? ''}' invalid for parameter '${a.name}'` });
+        this.emit({ kind: 'log', message: 'invalid-parameter', module: name, line: this.profile.invalidParamLine(name, a.value ?? '', a.name) });
         return unload(v.errno);
       }
       m.params.set(a.name, v.text);
@@ -1049,15 +1055,15 @@ export class Machine {
       switch (parts[1]) {
         case 'enabled': return p.enabled ? '1' : '0';
         case 'transition': return this.transition?.patch === p ? '1' : '0';
-        case 'replace': return p.replace ? '1' : '0';
-        case 'stack_order': return String(this.patches.indexOf(p) + 1);
+        case 'replace': if (this.profile.replaceFile) return p.replace ? '1' : '0'; break;
+        case 'stack_order': if (this.profile.stackOrderFile) return String(this.patches.indexOf(p) + 1); break;
         case 'force': return -ERRNO.EACCES;
       }
       return p.objs.some((o) => objName(o) === parts[1]) ? -ERRNO.EISDIR : -ERRNO.ENOENT;
     }
     const o = p.objs.find((x) => objName(x) === parts[1]);
     if (!o) return -ERRNO.ENOENT;
-    if (parts[2] === 'patched') return o.patched ? '1' : '0';
+    if (parts[2] === 'patched' && this.profile.objectPatchedFile) return o.patched ? '1' : '0';
     return o.funcs.some((f) => `${f.oldName},${f.sympos || 1}` === parts[2]) ? -ERRNO.EISDIR : -ERRNO.ENOENT;
   }
 

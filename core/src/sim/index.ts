@@ -5,7 +5,8 @@
 //     scenario: a parsed `.klpsim` (parseScenario in ../scenario/parse);
 //     modules:  module name -> ModuleModel | SimModuleSpec (a Map, a record or a function);
 //               a name with nothing is a plain target module without sources;
-//     options:  { debug?: boolean }  (false = `--no-debug`: pr_debug lines dropped).
+//     options:  { debug?: boolean }  (false = `--no-debug`: pr_debug lines dropped),
+//               { kernel?: 'latest' | '6.1' }  (the kernel version profile, ./kernelProfile.ts).
 //     transcript: the lines of the text transcript (join with '\n' and add a final '\n');
 //     events: the structured run (schema in ./events.ts, docs/EVENTS.md).
 //
@@ -24,7 +25,7 @@ import { Machine } from './engine';
 import type { SimEvent } from './events';
 import { transcriptOf } from './events';
 import { specFromModel, type SimModuleSpec } from './spec';
-import { chooseKernelApi, upstreamLevelNote, type KernelApiLevel } from './stateCallbacks';
+import { chooseKernelApi, type KernelApiLevel } from './stateCallbacks';
 
 export type { SimEvent, SimRunDocument } from './events';
 export { SIM_EVENTS_SCHEMA_VERSION, transcriptOf } from './events';
@@ -34,6 +35,8 @@ export { parseScenario, formatScenarioError } from '../scenario/parse';
 export type { Scenario } from '../scenario/parse';
 export { Machine } from './engine';
 export { chooseKernelApi, stateCallbackLine, type KernelApiLevel } from './stateCallbacks';
+export { DEFAULT_KERNEL_PROFILE, isKernelProfileName, KERNEL_PROFILES, kernelProfile, profileForKernelVersion, type KernelProfileName } from './kernelProfile';
+import type { KernelProfileName } from './kernelProfile';
 
 export interface SimOptions {
   /** Print pr_debug lines (default true; `--no-debug` sets false). */
@@ -43,6 +46,8 @@ export interface SimOptions {
    * (default: state-callbacks iff a module the scenario loads uses state callbacks).
    */
   kernelApi?: 'auto' | KernelApiLevel;
+  /** The kernel version profile simulated (default 'latest'). */
+  kernel?: KernelProfileName;
 }
 
 export interface SimResult {
@@ -75,8 +80,7 @@ export function runScenario(scenario: Scenario, modules: ModuleSource, options: 
   };
   const loaded = [...modulesLoaded(scenario).keys()].map((name) => ({ name, apiLevel: resolve(name)?.apiLevel }));
   const api = chooseKernelApi(options.kernelApi, loaded);
-  const machine = new Machine({ resolve, kernelApi: api.level, kernelApiChoice: api });
-  if (api.level === 'upstream' && api.modules.length) machine.note(upstreamLevelNote(api.modules));
+  const machine = new Machine({ resolve, kernelApi: api.level, kernelApiChoice: api, kernel: options.kernel });
   scenario.steps.forEach((s, i) => {
     if (s.type === 'command') machine.runCommand(i, s.line, s.text, s.command);
     else machine.runDirective(i, s.line, s.text, s.directive);

@@ -1,0 +1,68 @@
+// `klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario]`: the upgrade
+// path of a livepatch series as a scenario (core/src/series/scenario.ts: the target
+// modules, then each patch loaded over the previous one, `ls` after each), run on the
+// simulator like any `.klpsim` (or only printed, to be saved and edited). N and M are
+// 1-based series positions or module names. The series is read as `klp-studio series`
+// reads it (klp.series, or the inferred order, which a note on stderr names).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CliIO } from './io';
+import { UsageError } from './io';
+import { checkSeries, seriesScenario, SERIES_FILE } from '../../core/src/series';
+import { simulateFile, type SimOptions, type SimulateResult } from '../../core/src/sim';
+import { nodeHost } from '../../common/src/nodeHost';
+
+export interface SeriesRunRequest {
+  /** DIR as the user gave it. */
+  given: string;
+  from?: string;
+  to?: string;
+  searchDirs: string[];
+  printScenario: boolean;
+  options: SimOptions;
+}
+
+export type SeriesRunOutcome =
+  | { kind: 'printed'; text: string }
+  | { kind: 'ran'; scenarioName: string; scenarioText: string; result: SimulateResult }
+  | { kind: 'failed'; status: number };
+
+/** Name the generated scenario goes by in messages (it is never written). */
+export const GENERATED_NAME = 'upgrade.klpsim (generated)';
+
+/** Generates the series' upgrade scenario and (unless printScenario) simulates it. Requires initParser(). */
+export function runSeriesUpgrade(req: SeriesRunRequest, io: CliIO): SeriesRunOutcome {
+  const dir = path.resolve(io.cwd, req.given);
+  let isDir = false;
+  try { isDir = fs.statSync(dir).isDirectory(); } catch { /* reported below */ }
+  if (!isDir) throw new UsageError(`--series ${req.given}: not a folder (give the folder of the series)`);
+  const { report } = checkSeries(dir, nodeHost);
+  const show = (f: string) => {
+    const rel = path.relative(io.cwd, f);
+    return rel && !rel.startsWith('..') ? rel : f;
+  };
+  if (report.problems.length) {
+    for (const p of report.problems) {
+      const where = p.file ? `${show(p.file)}${p.line !== undefined ? `:${p.line + 1}` : ''}` : show(dir);
+      io.err(`${where}: error: ${p.message}\n`);
+    }
+    io.err(`klp-studio simulate: series ${report.name} has problems (see 'klp-studio series ${req.given}'): not simulated\n`);
+    return { kind: 'failed', status: 1 };
+  }
+  if (report.inferred) {
+    io.err(`klp-studio simulate: note: series ${report.name} has no ${SERIES_FILE}: order inferred from module names (${report.patches.map((p) => p.module).join(', ')}); write a ${SERIES_FILE} to pin it\n`);
+  }
+  const ref = (s: string | undefined) => (s === undefined ? undefined : /^\d+$/.test(s) ? Number(s) : s);
+  const gen = seriesScenario(report, ref(req.from), ref(req.to));
+  if (!gen.ok) throw new UsageError(gen.error);
+  if (req.printScenario) return { kind: 'printed', text: gen.text };
+  // The series' own folder first, then every folder its modules' sources are in, then --path.
+  const dirs = [...new Set([dir, ...report.patches.map((p) => path.dirname(path.resolve(io.cwd, p.model.files[0] ?? dir))), ...req.searchDirs])];
+  const virtual = path.join(dir, GENERATED_NAME);
+  const result = simulateFile(virtual, gen.text, dirs.slice(1), nodeHost, req.options);
+  if (result.errors.length) {
+    io.err(result.errors.map((e) => (e.startsWith(virtual + ':') ? `${show(dir)}/${GENERATED_NAME}${e.slice(virtual.length)}` : e)).join('\n') + '\n');
+    return { kind: 'failed', status: result.exitStatus };
+  }
+  return { kind: 'ran', scenarioName: `--series ${req.given}`, scenarioText: gen.text, result };
+}
