@@ -8,6 +8,7 @@
 // Pure: models in, a SeriesReport out.
 import type { CallbackKind, Location, ModuleModel } from '../model';
 import type { SeriesSpec } from './seriesFile';
+import type { LineIndex } from '../text';
 import { Effect, PatchState, PatchSummary, shadowKey, summarizePatch } from './summary';
 
 export type FunctionStep = 'new' | 'changed' | 'kept' | 'reverted-by-nop' | 'stacked';
@@ -319,6 +320,53 @@ function conflicts(patches: PatchSummary[]): ShadowConflict[] {
 export interface AnalyzeOptions {
   /** File texts, to compare replacement function bodies (re-patched vs kept). */
   readText?: (file: string) => string | undefined;
+  /** Line indexes of files, when the caller has them (saves building one per file). */
+  linesOf?: (file: string) => LineIndex | undefined;
+  /** The summary of a model, when the caller keeps them (e.g. one per model, across runs). */
+  summarize?: (m: ModuleModel) => PatchSummary;
+  /** Step analyses of the previous run of the same series, reused when unchanged. */
+  memo?: StepMemo;
+}
+
+/**
+ * Remembers the step analyses of a series between runs (the language server keeps one per
+ * series): a step is the same patch summary installed over the same summaries, so when
+ * summaries are reused for unchanged modules, an edit to one patch recomputes only the steps
+ * that involve it. Entries not used by the last run are dropped.
+ */
+export class StepMemo {
+  private ids = new WeakMap<PatchSummary, number>();
+  private nextId = 1;
+  private current = new Map<string, StepAnalysis>();
+  private previous = new Map<string, StepAnalysis>();
+  /** Steps computed and reused by the last run. */
+  computed = 0;
+  reused = 0;
+
+  begin(): void {
+    this.previous = this.current;
+    this.current = new Map();
+    this.computed = 0;
+    this.reused = 0;
+  }
+
+  step(kind: StepKind, patch: PatchSummary, installed: PatchSummary[]): StepAnalysis {
+    const key = `${kind}:${[patch, ...installed].map((p) => this.id(p)).join(',')}`;
+    let s = this.current.get(key) ?? this.previous.get(key);
+    if (s) this.reused++;
+    else {
+      s = analyzeStep(kind, patch, installed);
+      this.computed++;
+    }
+    this.current.set(key, s);
+    return s;
+  }
+
+  private id(p: PatchSummary): number {
+    let id = this.ids.get(p);
+    if (id === undefined) this.ids.set(p, (id = this.nextId++));
+    return id;
+  }
 }
 
 /**
@@ -337,14 +385,17 @@ export function analyzeSeries(spec: SeriesSpec, models: Map<string, ModuleModel>
       problems.push({ file: spec.file, line: e.line, range: e.range, message: `'${e.name}' is not a livepatch module (no klp_patch passed to klp_enable_patch()); left out of the series` });
       continue;
     }
-    patches.push(summarizePatch(m, options.readText));
+    patches.push(options.summarize ? options.summarize(m) : summarizePatch(m, options.readText, options.linesOf));
   }
 
+  const memo = options.memo;
+  memo?.begin();
+  const stepOf = (kind: StepKind, p: PatchSummary, over: PatchSummary[]) => (memo ? memo.step(kind, p, over) : analyzeStep(kind, p, over));
   const steps: SeriesStep[] = [];
   const installedAfter: PatchSummary[][] = [];
   let installed: PatchSummary[] = [];
   patches.forEach((p, i) => {
-    const main = analyzeStep(i === 0 ? 'install' : 'upgrade', p, installed);
+    const main = stepOf(i === 0 ? 'install' : 'upgrade', p, installed);
     const skips: StepAnalysis[] = [];
     const seen = new Set([installed.map((x) => x.module).join(',')]);
     for (let j = i - 2; j >= 0; j--) {
@@ -352,11 +403,11 @@ export function analyzeSeries(spec: SeriesSpec, models: Map<string, ModuleModel>
       const key = over.map((x) => x.module).join(',');
       if (seen.has(key) || !over.length) continue;
       seen.add(key);
-      skips.push(analyzeStep('skip', p, over));
+      skips.push(stepOf('skip', p, over));
     }
     const next = after(installed, p, main.accepted);
     // Rolling back a non-cumulative patch means disabling it: the previous one is still installed.
-    const downgrade = i > 0 && main.accepted && !next.includes(patches[i - 1]) ? analyzeStep('downgrade', patches[i - 1], next) : undefined;
+    const downgrade = i > 0 && main.accepted && !next.includes(patches[i - 1]) ? stepOf('downgrade', patches[i - 1], next) : undefined;
     steps.push({ index: i, patch: p.module, main, skips, downgrade, installedAfter: next.map((x) => x.module) });
     installedAfter.push(next);
     installed = next;

@@ -149,8 +149,11 @@ function normArg(a: string): string {
   return a.replace(/\s+/g, '').replace(/^\((.*)\)$/, '$1');
 }
 
-/** The summary of a livepatch module. READTEXT gives file texts (for body fingerprints). */
-export function summarizePatch(m: ModuleModel, readText?: (file: string) => string | undefined): PatchSummary {
+/**
+ * The summary of a livepatch module. READTEXT gives file texts (for body fingerprints);
+ * LINESOF, when given, their line indexes (a caller that has them saves rebuilding one).
+ */
+export function summarizePatch(m: ModuleModel, readText?: (file: string) => string | undefined, linesOf?: (file: string) => LineIndex | undefined): PatchSummary {
   const p = mainPatch(m);
   const mainFile = m.files[0] ?? m.name;
   const zero: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -172,8 +175,12 @@ export function summarizePatch(m: ModuleModel, readText?: (file: string) => stri
 
   const texts = new Map<string, LineIndex | undefined>();
   const bodyOf = (fn: CFunction | undefined): string | undefined => {
-    if (!fn?.bodyRange || !readText) return undefined;
-    if (!texts.has(fn.file)) { const t = readText(fn.file); texts.set(fn.file, t === undefined ? undefined : new LineIndex(t)); }
+    if (!fn?.bodyRange || !(readText || linesOf)) return undefined;
+    if (!texts.has(fn.file)) {
+      let li = linesOf?.(fn.file);
+      if (!li) { const t = readText?.(fn.file); li = t === undefined ? undefined : new LineIndex(t); }
+      texts.set(fn.file, li);
+    }
     const li = texts.get(fn.file);
     if (!li) return undefined;
     return fingerprintText(li.text.slice(li.offsetAt(fn.bodyRange.start), li.offsetAt(fn.bodyRange.end)));

@@ -25,7 +25,7 @@ import { Machine } from './engine';
 import type { SimEvent } from './events';
 import { transcriptOf } from './events';
 import { specFromModel, type SimModuleSpec } from './spec';
-import { chooseKernelApi, type KernelApiLevel } from './stateCallbacks';
+import { chooseKernelApi, upstreamLevelNote, type KernelApiLevel } from './stateCallbacks';
 
 export type { SimEvent, SimRunDocument } from './events';
 export { SIM_EVENTS_SCHEMA_VERSION, transcriptOf } from './events';
@@ -81,6 +81,7 @@ export function runScenario(scenario: Scenario, modules: ModuleSource, options: 
   const loaded = [...modulesLoaded(scenario).keys()].map((name) => ({ name, apiLevel: resolve(name)?.apiLevel }));
   const api = chooseKernelApi(options.kernelApi, loaded);
   const machine = new Machine({ resolve, kernelApi: api.level, kernelApiChoice: api, kernel: options.kernel });
+  if (api.level === 'upstream' && api.modules.length) machine.note(upstreamLevelNote(api.modules));
   scenario.steps.forEach((s, i) => {
     if (s.type === 'command') machine.runCommand(i, s.line, s.text, s.command);
     else machine.runDirective(i, s.line, s.text, s.directive);

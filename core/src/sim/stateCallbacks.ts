@@ -65,6 +65,17 @@ export class StateCallbacks<P extends StatePatchRef> {
     return s;
   }
 
+  /**
+   * The patches P replaces: every patch before it in klp_patches (§6; the kernel's
+   * klp_unpatch_replaced_patches stops at the new patch). Patches stacked above P later
+   * (non-replace) are not replaced by it.
+   */
+  private replacedBy(p: P): P[] {
+    const list = this.host.patches();
+    const i = list.indexOf(p);
+    return i < 0 ? [] : list.slice(0, i) as P[];
+  }
+
   /** is_state_in_other_patches: another patch in klp_patches carries the id. */
   inOtherPatches(p: P, id: number): boolean {
     return this.host.patches().some((o) => o !== p && o.spec.states.some((s) => s.id === id));
@@ -145,7 +156,7 @@ export class StateCallbacks<P extends StatePatchRef> {
     if (ret) return ret;
     if (p.replace) {
       this.noteSharedDrops(p);
-      for (const old of this.host.patches()) if (old !== p) this.preUnpatch(old, 'replaced');
+      for (const old of this.replacedBy(p)) this.preUnpatch(old, 'replaced');
       this.preUnpatchReplacedCalled = true;
     }
     return 0;
@@ -153,7 +164,7 @@ export class StateCallbacks<P extends StatePatchRef> {
 
   /** klp_complete_transition, after the replaced patches are unpatched (replace, target patched). */
   replacedUnpatched(p: P): void {
-    for (const old of this.host.patches()) if (old !== p) this.postUnpatch(old, 'replaced');
+    for (const old of this.replacedBy(p)) this.postUnpatch(old, 'replaced');
     this.preUnpatchReplacedCalled = false;
   }
 
@@ -162,7 +173,7 @@ export class StateCallbacks<P extends StatePatchRef> {
     if (target === 'patched') { this.postPatch(p, 'own'); return; }
     // Re-enable the states that should have been replaced (cancel or reverse of a replace).
     if (p.replace && this.preUnpatchReplacedCalled) {
-      for (const old of this.host.patches()) if (old !== p) this.postPatch(old, 'replaced');
+      for (const old of this.replacedBy(p)) this.postPatch(old, 'replaced');
       this.preUnpatchReplacedCalled = false;
     }
     this.postUnpatch(p, 'own');
@@ -196,8 +207,7 @@ export class StateCallbacks<P extends StatePatchRef> {
   /** A literal reading of "not in other patches" when several replaced patches share a dropped state. */
   private noteSharedDrops(p: P): void {
     const count = new Map<number, string[]>();
-    for (const old of this.host.patches()) {
-      if (old === p) continue;
+    for (const old of this.replacedBy(p)) {
       for (const id of new Set(old.spec.states.map((s) => s.id))) {
         if (p.spec.states.some((s) => s.id === id)) continue;
         count.set(id, [...(count.get(id) ?? []), old.name]);
@@ -223,4 +233,9 @@ export function chooseKernelApi(option: 'auto' | KernelApiLevel | undefined, mod
   const modules = moduleLevels.filter((m) => m.apiLevel === 'state-callbacks').map((m) => m.name);
   if (option && option !== 'auto') return { level: option, chosenBy: 'option', modules };
   return { level: modules.length ? 'state-callbacks' : 'upstream', chosenBy: 'detected', modules };
+}
+
+/** The note of a run forced to the upstream level although some modules use the proposed API. */
+export function upstreamLevelNote(modules: string[]): string {
+  return `${modules.join(', ')} use${modules.length > 1 ? '' : 's'} the proposed state-callbacks API (semantics §12), but the run simulates the upstream API: state callbacks, is_shadow and block_disable are ignored (upstream struct klp_state has no such fields: the module would not build)`;
 }

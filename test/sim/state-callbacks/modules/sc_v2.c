@@ -1,0 +1,123 @@
+// Test fixture for the state-callbacks simulator cases (semantics §12): cumulative; carries state 1, drops state 2, introduces state 3
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/livepatch.h>
+
+static int stat_pre_ret;
+module_param(stat_pre_ret, int, 0644);
+
+static int v2_leak_pre_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+	return 0;
+}
+
+static void v2_leak_post_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+}
+
+static void v2_leak_pre_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+}
+
+static void v2_leak_post_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+}
+
+static void v2_leak_dtor(void *obj, void *shadow_data)
+{
+}
+
+static int v2_stat_pre_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+	return stat_pre_ret;
+}
+
+static void v2_stat_post_patch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+}
+
+static void v2_stat_pre_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+}
+
+static void v2_stat_post_unpatch(struct klp_patch *patch, struct klp_state *state)
+{
+	pr_info("%s: state %lu\n", __func__, state->id);
+}
+
+static int sc_v2_cmdline(void)
+{
+	return 0;
+}
+
+static int sc_v2_meminfo(void)
+{
+	return 0;
+}
+
+static struct klp_func funcs[] = {
+	{ .old_name = "cmdline_proc_show", .new_func = sc_v2_cmdline },
+	{ .old_name = "meminfo_proc_show", .new_func = sc_v2_meminfo },
+	{ }
+};
+
+static struct klp_object objs[] = {
+	{
+		.funcs = funcs,
+	},
+	{ }
+};
+
+static struct klp_state states[] = {
+	{
+		.id = 1,
+		.is_shadow = true,
+		.callbacks = {
+			.pre_patch = v2_leak_pre_patch,
+			.post_patch = v2_leak_post_patch,
+			.pre_unpatch = v2_leak_pre_unpatch,
+			.post_unpatch = v2_leak_post_unpatch,
+			.shadow_dtor = v2_leak_dtor,
+		},
+	},
+	{
+		.id = 3,
+		.callbacks = {
+			.pre_patch = v2_stat_pre_patch,
+			.post_patch = v2_stat_post_patch,
+			.pre_unpatch = v2_stat_pre_unpatch,
+			.post_unpatch = v2_stat_post_unpatch,
+		},
+	},
+	{ }
+};
+
+static struct klp_patch patch = {
+	.mod = THIS_MODULE,
+	.objs = objs,
+	.states = states,
+	.replace = true,
+};
+
+static int __init sc_v2_init(void)
+{
+	return klp_enable_patch(&patch);
+}
+
+static void __exit sc_v2_exit(void)
+{
+}
+
+module_init(sc_v2_init);
+module_exit(sc_v2_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
