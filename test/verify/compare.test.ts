@@ -1,9 +1,8 @@
-// verify, pure parts: the unified diff, the 6.1 normalisation (sysfs files the kernel
-// lacks) and the comparison the CLI reports; the initramfs writer and the PVH note check.
+// verify, pure parts: the unified diff, the simulator profile chosen for a kernel version,
+// the comparison the CLI reports (no kernel-version masking); the initramfs writer and the PVH note check.
 import * as assert from 'node:assert';
 import { unifiedDiff } from '../../core/src/verify/diff';
-import { missingSysfsFiles, normalizeForKernel } from '../../core/src/verify/normalize';
-import { compareTranscripts } from '../../core/src/verify/compare';
+import { compareTranscripts, simulatorProfileFor } from '../../core/src/verify/compare';
 import { planScenario } from '../../core/src/verify/plan';
 import { cpioArchive } from '../../verify/src/cpio';
 import { hasPvhNote } from '../../verify/src/pvh';
@@ -31,30 +30,35 @@ describe('verify: unified diff', () => {
   });
 });
 
-describe('verify: what 6.1 cannot show', () => {
-  it('6.1 lacks replace and stack_order; newer kernels have them', () => {
-    assert.deepStrictEqual(missingSysfsFiles('6.1'), ['replace', 'stack_order']);
-    assert.deepStrictEqual(missingSysfsFiles('6.13'), []);
+describe('verify: the simulator runs the profile of the kernel it is compared with', () => {
+  it('6.1 (Debian 12) is simulated with --kernel 6.1, newer kernels with latest; others get the nearest profile and a note', () => {
+    assert.deepStrictEqual(simulatorProfileFor('6.1'), { profile: '6.1' });
+    assert.deepStrictEqual(simulatorProfileFor('6.13'), { profile: 'latest' });
+    assert.deepStrictEqual(simulatorProfileFor('6.15'), { profile: 'latest' });
+    const near = simulatorProfileFor('6.6');
+    assert.strictEqual(near.profile, '6.1');
+    assert.match(near.note ?? '', /no profile made for kernel 6\.6: it ran its nearest profile, 6\.1/);
   });
   const plan = planScenario('insmod lp.ko\ncat /sys/kernel/livepatch/lp/replace\ncat /sys/kernel/livepatch/lp/enabled\n');
   const real = ['% insmod lp.ko', '% cat /sys/kernel/livepatch/lp/replace', '/sys/kernel/livepatch/lp/replace: No such file or directory', '% cat /sys/kernel/livepatch/lp/enabled', '1'];
-  const sim = ['% insmod lp.ko', '% cat /sys/kernel/livepatch/lp/replace', '0', '% cat /sys/kernel/livepatch/lp/enabled', '1'];
-  it('masks the output of reading them in both transcripts and says so', () => {
-    const n = normalizeForKernel(plan, '6.1', real, sim, false);
-    assert.deepStrictEqual(n.real, n.simulated);
-    assert.ok(n.real.includes('[not comparable: replace does not exist on 6.1]'));
-    assert.strictEqual(n.notes.length, 1);
-    assert.ok(compareTranscripts(plan, '6.1', '6.1.0-56-amd64', real, sim).agree);
-  });
-  it('leaves other outputs compared', () => {
-    const wrong = [...sim.slice(0, 4), '0'];
-    const c = compareTranscripts(plan, '6.1', '6.1.0-56-amd64', real, wrong);
+  const ctx = { release: '6.1.0-56-amd64', profile: { profile: '6.1' as const } };
+  it('nothing a kernel version shows is masked: a sysfs file the simulator invents is a difference', () => {
+    const latest = ['% insmod lp.ko', '% cat /sys/kernel/livepatch/lp/replace', '0', '% cat /sys/kernel/livepatch/lp/enabled', '1'];
+    const c = compareTranscripts(plan, ctx, real, latest);
     assert.strictEqual(c.agree, false);
-    assert.match(c.diff, /^-0\n\+1$/m);
+    assert.match(c.diff, /^-0\n\+\/sys\/kernel\/livepatch\/lp\/replace: No such file or directory$/m);
+    assert.match(c.diff, /^--- simulator \(--kernel 6\.1\)$/m);
+    assert.deepStrictEqual(c.notes, []);
+  });
+  it('equal transcripts agree, and the nearest-profile note is passed on', () => {
+    assert.ok(compareTranscripts(plan, ctx, real, [...real]).agree);
+    const c = compareTranscripts(plan, { release: '6.6.0', profile: simulatorProfileFor('6.6') }, real, [...real]);
+    assert.ok(c.agree);
+    assert.match(c.notes.join(), /nearest profile/);
   });
   it('notes directives the real kernel does not enact', () => {
     const p = planScenario('#@ task w kthread sleeps-in f\ninsmod lp.ko\n');
-    assert.match(compareTranscripts(p, '6.1', 'r', ['% insmod lp.ko'], ['% insmod lp.ko']).notes.join(), /directive/);
+    assert.match(compareTranscripts(p, ctx, ['% insmod lp.ko'], ['% insmod lp.ko']).notes.join(), /directive/);
   });
 });
 
@@ -136,12 +140,12 @@ describe('verify: modules whose callbacks print nothing', () => {
   const sim = ['% insmod lp_a.ko', "livepatch: enabling patch 'lp_a'", 'lp_a: pre_cb: vmlinux', "livepatch: 'lp_a': patching complete"];
   it('a livepatch that printed no callback line at all is not compared on its callback lines', () => {
     const real = ['% insmod lp_a.ko', "livepatch: enabling patch 'lp_a'", "livepatch: 'lp_a': patching complete"];
-    const c = compareTranscripts(plan, '6.1', 'r', real, sim);
+    const c = compareTranscripts(plan, { release: 'r', profile: { profile: '6.1' } }, real, sim);
     assert.ok(c.agree);
     assert.match(c.notes.join('\n'), /lp_a printed no callback line/);
   });
   it('a livepatch that printed some callback lines is compared on all of them', () => {
     const real = ['% insmod lp_a.ko', "livepatch: enabling patch 'lp_a'", 'lp_a: other_cb: vmlinux', "livepatch: 'lp_a': patching complete"];
-    assert.strictEqual(compareTranscripts(plan, '6.1', 'r', real, sim).agree, false);
+    assert.strictEqual(compareTranscripts(plan, { release: 'r', profile: { profile: '6.1' } }, real, sim).agree, false);
   });
 });

@@ -1,6 +1,7 @@
 // `klp-studio verify SCENARIO`: runs a `.klpsim` scenario on a real Linux kernel (Debian
 // 12's 6.1 under QEMU, or --kernel-image/--kernel-build) and on the simulator, prints both
-// transcripts and their unified diff. Exit 0 when they agree, 1 when they differ, 2 for
+// transcripts and their unified diff; the simulator runs the kernel version profile of the
+// kernel booted (6.1 for Debian 12: core/src/sim/kernelProfile.ts). Exit 0 when they agree, 1 when they differ, 2 for
 // bad usage or a malformed scenario, 3 when this machine cannot run the check (with what
 // is missing and how to install it). A progress line on the terminal; Ctrl-C cancels and
 // cleans up. The host side lives in verify/src, the pure parts in core/src/verify.
@@ -8,8 +9,8 @@ import * as path from 'node:path';
 import type { Command } from '../main';
 import { choice, flag, option, parseArgs, UsageError, type CliIO } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
-import { simulateFile } from '../../../core/src/sim';
-import { compareTranscripts, type Comparison } from '../../../core/src/verify/compare';
+import { simulateFile, type KernelProfileName } from '../../../core/src/sim';
+import { compareTranscripts, simulatorProfileFor, type Comparison } from '../../../core/src/verify/compare';
 import { transcriptText } from '../../../core/src/verify/transcript';
 import { nodeHost } from '../../../common/src/nodeHost';
 import { VerifyCancelled, VerifyEnvError } from '../../../verify/src/env';
@@ -19,8 +20,9 @@ const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--format text|
                          [--kernel debian-12 | --kernel-image FILE --kernel-build DIR]
                          [--smp N] [--accel tcg|kvm] [--no-diff] [--progress]
 
-Runs the scenario on a real kernel under QEMU and on the simulator, and prints the real
-transcript, the simulated one and a unified diff (simulator -> real kernel). Modules are
+Runs the scenario on a real kernel under QEMU and on the simulator (with the kernel profile
+of the kernel booted: --kernel 6.1 for Debian 12), and prints the real transcript, the
+simulated one and a unified diff (simulator -> real kernel). Modules are
 looked up as 'simulate' does (the scenario's folder, then every --path DIR), built with
 Kbuild against the kernel's headers and cached with the kernel in ~/.cache/klp-studio/verify
 (or $KLP_STUDIO_CACHE). '#@' directives are simulator-only: they are not enacted.
@@ -46,7 +48,7 @@ interface JsonReport {
   kernel: { profile: string; release: string; version: string };
   agree: boolean | null;
   real: { transcript: string[]; tainted?: number; steps: { line: number; command: string; result: string | number | null; kernel: string[]; settled: number | 'stalled' | 'timeout' | 'none' | null }[] };
-  simulated: { transcript: string[] } | null;
+  simulated: { transcript: string[]; kernel: KernelProfileName } | null;
   diff: string;
   notes: string[];
   directives: { line: number; text: string }[];
@@ -92,11 +94,14 @@ export const command: Command = {
     const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
     const withSim = !flag(args, '--no-diff');
 
-    // The simulator first: it validates the scenario (and is instant).
+    // The simulator first: it validates the scenario (and is instant). It runs the profile
+    // of Debian 12's kernel; once the booted kernel's version is known, again if that differs.
     let simulated: string[] | undefined;
+    let simKernel: KernelProfileName = '6.1';
+    const simulate = (kernel: KernelProfileName) => simulateFile(file, text, dirs, nodeHost, { debug: true, kernel });
     if (withSim) {
       await initParser();
-      const sim = simulateFile(file, text, dirs, nodeHost, { debug: true });
+      const sim = simulate(simKernel);
       if (sim.errors.length) {
         io.err(sim.errors.map((e) => (e.startsWith(file + ':') ? given + e.slice(file.length) : e)).join('\n') + '\n');
         return sim.exitStatus === 1 ? 3 : 2;
@@ -128,7 +133,12 @@ export const command: Command = {
     }
     if (io.isTTY && !lineProgress) io.err('\r\x1b[K');
 
-    const cmp: Comparison | undefined = simulated ? compareTranscripts(run.plan, run.kernel.version, run.kernel.release, run.real.lines, simulated) : undefined;
+    const profile = simulatorProfileFor(run.kernel.version);
+    if (simulated && profile.profile !== simKernel) {
+      simKernel = profile.profile;
+      simulated = simulate(simKernel).transcript;
+    }
+    const cmp: Comparison | undefined = simulated ? compareTranscripts(run.plan, { release: run.kernel.release, profile }, run.real.lines, simulated) : undefined;
     const notes = cmp?.notes ?? [];
     if (!cmp && run.plan.directives.length) notes.push(`${run.plan.directives.length} #@ directive(s) were not enacted on the real kernel`);
     for (const s of run.real.steps) if (s.settled === 'timeout') notes.push(`line ${s.command.line}: a transition was still pending when the next command ran (no retry of it was seen within 3 s)`);
@@ -144,7 +154,7 @@ export const command: Command = {
           transcript: run.real.lines, tainted: run.real.tainted,
           steps: run.real.steps.map((s) => ({ line: s.command.line, command: s.command.text, result: s.result ?? null, kernel: s.kernel, settled: s.settled ?? null })),
         },
-        simulated: simulated ? { transcript: simulated } : null,
+        simulated: simulated ? { transcript: simulated, kernel: simKernel } : null,
         diff: cmp?.diff ?? '', notes, directives: run.plan.directives,
         modules: run.modules.map((m) => ({ name: m.name, cached: m.cached, fromSources: m.fromSources })),
         timings: run.timings, runDir: run.runDir,
@@ -154,7 +164,7 @@ export const command: Command = {
       io.out(`== real kernel ${run.kernel.release} (QEMU ${accel}, ${smp ?? 1} CPU): ${given}\n`);
       io.out(transcriptText(run.real.lines));
       if (cmp && simulated) {
-        io.out(`== simulator: ${given}\n`);
+        io.out(`== simulator (--kernel ${simKernel}): ${given}\n`);
         io.out(transcriptText(simulated));
         io.out(cmp.agree ? '== no differences\n' : `== differences (simulator -> real kernel)\n${cmp.diff}`);
       }
