@@ -1,5 +1,5 @@
 // Reads the client-side settings (prefix `klpStudio.`; all declared in package.json
-// "contributes.configuration"): transcript debug lines and the maximum size of a file sent to
+// "contributes.configuration"): transcript debug lines, the simulated kernel version and the maximum size of a file sent to
 // the server. The server reads `klpStudio.rules.severity` and `klpStudio.seriesFile` itself;
 // vscode-languageclient reads `klpStudio.trace.server`.
 import * as vscode from 'vscode';
@@ -9,6 +9,11 @@ export const SECTION = 'klpStudio';
 /** `klpStudio.simulate.debug`: keep the pr_debug lines in transcripts. */
 export function simulateDebug(scope?: vscode.Uri): boolean {
   return vscode.workspace.getConfiguration(SECTION, scope).get<boolean>('simulate.debug', true);
+}
+
+/** `klpStudio.simulate.kernel`: the kernel version profile simulated (`simulate --kernel`). */
+export function simulateKernel(scope?: vscode.Uri): 'latest' | '6.1' {
+  return vscode.workspace.getConfiguration(SECTION, scope).get<string>('simulate.kernel', 'latest') === '6.1' ? '6.1' : 'latest';
 }
 
 /** `klpStudio.maxFileSize` in bytes (UTF-16 units of the open document); 0 = no limit. */

@@ -13,7 +13,7 @@ import {
   type SimulateTarget,
   type WorkspaceModule,
 } from '../../common/src/protocol';
-import { simulateDebug } from './settings';
+import { simulateDebug, simulateKernel } from './settings';
 import type { TranscriptView } from './transcriptView';
 
 export const SimulateCommands = {
@@ -118,11 +118,12 @@ export class Simulator {
   async run(target: SimulateTarget, title: string, scope?: vscode.Uri): Promise<SimulationRun | undefined> {
     const client = await this.ready();
     const debug = simulateDebug(scope);
+    const kernel = simulateKernel(scope);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `KLP Studio: simulating ${title}`, cancellable: true },
       async (_progress, token) => {
         try {
-          const r = await client.sendRequest(SimulateRequest.type, { target, debug }, token);
+          const r = await client.sendRequest(SimulateRequest.type, { target, debug, kernel }, token);
           return token.isCancellationRequested ? undefined : r; // cancelled while the answer was on its way
         } catch (err) {
           if (token.isCancellationRequested) return undefined;

@@ -59,6 +59,8 @@ export interface SimulateParams {
   target: SimulateTarget;
   /** Keep pr_debug lines (initializing/completing/...) in the transcript; default true. */
   debug?: boolean;
+  /** The kernel version profile simulated (`klp-studio simulate --kernel`); default 'latest'. */
+  kernel?: 'latest' | '6.1';
 }
 
 export type SimulateResult =
@@ -157,6 +159,38 @@ export interface FileInfo {
 export namespace FileInfoRequest {
   export const method = 'klp/fileInfo' as const;
   export const type = new RequestType<FileInfoParams, FileInfo, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------
+// klp/analysisStats
+
+/** What the server's last analysis run did (server/src/analysis.ts RunStats). */
+export interface AnalysisStats {
+  /** Analysis runs since the server started. */
+  runs: number;
+  lastRun: {
+    modules: number;
+    incremental: number;
+    oneShot: number;
+    /** Top-level items of the incrementally extracted modules, and how many were extracted again / reused / moved. */
+    items: number;
+    extracted: number;
+    reused: number;
+    moved: number;
+    seriesChanged: number;
+    series: number;
+    summaries: number;
+    stepsComputed: number;
+    stepsReused: number;
+    published: number;
+    ms: number;
+  };
+}
+
+/** `klp/analysisStats`: counters of the last analysis run (benchmarks and tests; no parameters). */
+export namespace AnalysisStatsRequest {
+  export const method = 'klp/analysisStats' as const;
+  export const type = new RequestType<void, AnalysisStats, void>(method);
 }
 
 // ---------------------------------------------------------------------------------------

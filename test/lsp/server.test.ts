@@ -253,6 +253,18 @@ describe('language server over stdio (dist/server.js)', function () {
     assert.equal(missing.ok, false);
   });
 
+  it('klp/simulate: the kernel profile (klpStudio.simulate.kernel) is passed on; 6.1 has no stack_order file', async () => {
+    const scen = path.join(dir, 'profile.klpsim');
+    const text = 'insmod lp_one.ko\ncat /sys/kernel/livepatch/lp_one/stack_order\n';
+    const latest = await c.request<SimulateResult>('klp/simulate', { target: { kind: 'scenario', uri: uri(scen), text } });
+    const old = await c.request<SimulateResult>('klp/simulate', { target: { kind: 'scenario', uri: uri(scen), text }, kernel: '6.1' });
+    assert.ok(latest.ok && old.ok, JSON.stringify([latest, old]));
+    if (latest.ok && old.ok) {
+      assert.equal(latest.transcript[latest.transcript.length - 1], '1');
+      assert.match(old.transcript[old.transcript.length - 1], /stack_order: No such file or directory$/);
+    }
+  });
+
   it('.klpsim documents: parse errors as diagnostics, completion, hover', async () => {
     const scen = path.join(dir, 'up.klpsim');
     await c.open(scen, 'modprobe widget\ninsmod lp_one.ko\nfrobnicate now\n', 'klpsim');

@@ -12,6 +12,7 @@ import { SimulateRequest, type LensCommandArgs, type SimulateTarget } from '../.
 import type { SourceRef } from '../../../core/src/sim/events';
 import { timelineDocument } from '../../../core/src/timeline/document';
 import type { TimelineInput } from '../../../core/src/timeline/input';
+import { simulateKernel } from '../settings';
 
 export const TimelineCommands = {
   show: 'klpStudio.showTimeline',
@@ -234,7 +235,7 @@ class TimelineHost implements vscode.WebviewPanelSerializer {
       : what.target;
     try {
       const client = await whenRunning(this.client);
-      const r = await client.sendRequest(SimulateRequest.type, { target, debug: true }, token);
+      const r = await client.sendRequest(SimulateRequest.type, { target, debug: true, kernel: simulateKernel(target.kind === 'scenario' ? vscode.Uri.parse(target.uri) : undefined) }, token);
       if (!r.ok) return { title: what.title, events: [], errors: r.errors.map((e) => `${e.uri ? `${vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri))}${e.line !== undefined ? `:${e.line}` : ''}: ` : ''}${e.message}`) };
       return { title: what.title, scenario: r.scenario, events: r.events, exitStatus: r.exitStatus };
     } catch (e) {
