@@ -21,6 +21,11 @@ export interface RuleContext {
    * fixes (indentation, an existing trailing comma); fixes are still offered without it.
    */
   sourceText?(file: string): string | undefined;
+  /**
+   * The kernel API level (`--kernel-api`, setting klpStudio.kernelApi): 'auto' (default) =
+   * what each module's source uses; see ./stateApi.ts (semantics §12).
+   */
+  kernelApi?: 'auto' | 'upstream' | 'state-callbacks';
   /** Told when a rule family throws on an unexpected model shape (tests assert it never is). */
   onRuleError?(family: string, error: unknown): void;
 }

@@ -10,6 +10,7 @@ import { cumulativeRules } from './cumulative';
 import { pitfallRules } from './pitfalls';
 import { replacementRules } from './replacements';
 import { shadowRules } from './shadow';
+import { stateApiAdjust, stateApiRules } from './stateApi';
 import { stateRules } from './states';
 import { structureRules } from './structure';
 
@@ -18,7 +19,7 @@ export type { RuleInfo } from './catalogue';
 export type { RuleContext } from './context';
 
 const FAMILIES: ((m: ModuleModel, out: Reporter) => void)[] = [
-  structureRules, replacementRules, cumulativeRules, callbackRules, stateRules, shadowRules, pitfallRules,
+  structureRules, replacementRules, cumulativeRules, callbackRules, stateRules, shadowRules, pitfallRules, stateApiRules,
 ];
 
 /** A context with no workspace facts (no other modules, default severities). */
@@ -38,5 +39,5 @@ export function runModuleRules(model: ModuleModel, ctx: RuleContext = EMPTY_CONT
       ctx.onRuleError?.(family.name, e);
     }
   }
-  return sortFindings(out.findings);
+  return sortFindings(stateApiAdjust(model, out.findings, ctx.kernelApi));
 }

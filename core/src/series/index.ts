@@ -37,6 +37,7 @@ import { analyzeSeries, SeriesReport } from './analyze';
 import { seriesFindings } from './findings';
 import { loadSeries, modelProvider, ModelProvider } from './load';
 import { findSeriesDirs } from './seriesFile';
+import { stateApiSeriesAdjust, type KernelApiOption } from '../rules/stateApi';
 
 export * from './seriesFile';
 export * from './summary';
@@ -47,11 +48,16 @@ export * from './format';
 export * from './overview';
 export * from './scenario';
 
+/** Series options: the kernel API level (`--kernel-api`; 'auto' = what the modules use; ../rules/stateApi.ts). */
+export interface SeriesCheckOptions {
+  kernelApi?: KernelApiOption;
+}
+
 /** Loads, analyzes and checks the series of DIR. */
-export function checkSeries(dir: string, host: FileHost, provide: ModelProvider = modelProvider(host)): { report: SeriesReport; findings: Finding[] } {
+export function checkSeries(dir: string, host: FileHost, provide: ModelProvider = modelProvider(host), options: SeriesCheckOptions = {}): { report: SeriesReport; findings: Finding[] } {
   const { spec, models } = loadSeries(dir, host, provide);
   const report = analyzeSeries(spec, models, { readText: (f) => host.readFile(f) });
-  return { report, findings: seriesFindings(report) };
+  return { report, findings: stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi) };
 }
 
 /**
@@ -59,7 +65,7 @@ export function checkSeries(dir: string, host: FileHost, provide: ModelProvider 
  * (KNOWN models are reused when their main file matches). Series problems (a missing
  * module, a bad line) are not findings: `klp-studio series` reports them.
  */
-export function seriesFindingsForDirs(dirs: string[], host: FileHost, known: ModuleModel[] = []): Finding[] {
+export function seriesFindingsForDirs(dirs: string[], host: FileHost, known: ModuleModel[] = [], options: SeriesCheckOptions = {}): Finding[] {
   const provide = modelProvider(host, known);
   const seen = new Set<string>();
   const out: Finding[] = [];
@@ -67,7 +73,7 @@ export function seriesFindingsForDirs(dirs: string[], host: FileHost, known: Mod
     for (const s of findSeriesDirs(d, host)) {
       if (seen.has(s)) continue;
       seen.add(s);
-      out.push(...checkSeries(s, host, provide).findings);
+      out.push(...checkSeries(s, host, provide, options).findings);
     }
   }
   return out;

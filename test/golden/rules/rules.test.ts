@@ -19,13 +19,14 @@ const UPDATE = process.env.UPDATE === '1';
 
 interface Loaded { model: ModuleModel; text: string; file: string; findings: Finding[]; errors: unknown[] }
 
-function check(file: string, text: string, kernel: Map<string, CFunction[]>): Loaded {
+function check(file: string, text: string, kernel: Map<string, CFunction[]>, kernelApi?: RuleContext['kernelApi']): Loaded {
   const model = extractModule(moduleNameOf(file), [{ path: file, text }]);
   const errors: unknown[] = [];
   const ctx: RuleContext = {
     lookupFunction: (name) => [...(kernel.get(name) ?? []), ...(model.functions[name] ? [model.functions[name]] : [])],
     sourceText: (f) => (f === file ? text : undefined),
     onRuleError: (family, e) => errors.push(`${family}: ${String(e)}`),
+    ...(kernelApi ? { kernelApi } : {}),
   };
   return { model, text, file, findings: runModuleRules(model, ctx), errors };
 }
@@ -100,8 +101,10 @@ describe('rules: golden cases', () => {
         const stem = source.slice(0, -2);
         it(`${source}: ${kind === 'trigger' ? 'reports' : 'does not report'} ${code}; findings match ${stem}.expected`, () => {
           const kernel = kernelIndex(dir);
+          // A case folder may fix the kernel API level (a `kernel-api` file: upstream|state-callbacks).
+          const api = fs.existsSync(path.join(dir, 'kernel-api')) ? fs.readFileSync(path.join(dir, 'kernel-api'), 'utf8').trim() as RuleContext['kernelApi'] : undefined;
           const rel = path.relative(HERE, path.join(dir, source)).replace(/\\/g, '/');
-          const l = check(rel, fs.readFileSync(path.join(dir, source), 'utf8'), kernel);
+          const l = check(rel, fs.readFileSync(path.join(dir, source), 'utf8'), kernel, api);
           assert.deepEqual(l.errors, []);
           assert.deepEqual(l.model.syntaxErrors, [], 'fixture parses cleanly');
           const mine = l.findings.filter((f) => f.code === code);
@@ -116,7 +119,7 @@ describe('rules: golden cases', () => {
           // Every fix of this rule removes its finding and keeps the file parsing.
           for (const f of mine) {
             for (const fix of f.fixes ?? []) {
-              const fixed = check(rel, applyEdits(l.text, fix.edits), kernel);
+              const fixed = check(rel, applyEdits(l.text, fix.edits), kernel, api);
               assert.equal(fixed.model.syntaxErrors.length, 0, `fix "${fix.title}" keeps the file parsing`);
               const still = fixed.findings.filter((g) => g.code === code && g.message === f.message);
               assert.equal(still.length, 0, `fix "${fix.title}" resolves: ${f.message}`);
