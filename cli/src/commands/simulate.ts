@@ -12,7 +12,7 @@ import { SIM_EVENTS_SCHEMA_VERSION, type SimRunDocument } from '../../../core/sr
 import { nodeHost } from '../../../common/src/nodeHost';
 import { runSeriesUpgrade } from '../simulateSeries';
 
-const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1] [--no-debug] [--format text|json]
+const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1] [--kernel-api LEVEL] [--no-debug] [--format text|json]
        klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario] [options above]
 
 Runs a .klpsim scenario on the simulated kernel and prints what the kernel would log.
@@ -22,6 +22,9 @@ Modules are looked up in the scenario's folder (recursively) and in every --path
   --kernel latest|6.1   the kernel version simulated: latest (default, the newest upstream
                         behaviour) or 6.1 (Debian 12: no replace/stack_order sysfs files,
                         6.1's wording of parameter errors)
+  --kernel-api LEVEL    the livepatch API simulated: upstream, state-callbacks (the
+                        proposal of semantics §12, docs/STATE-CALLBACKS.md) or auto
+                        (default: state-callbacks iff a loaded module uses it)
   --no-debug            leave out pr_debug lines (as a kernel without dynamic debug)
   --format text|json    the transcript (default) or the run as JSON events (docs/EVENTS.md)
   --series DIR          instead of FILE: the upgrade path of the livepatch series in DIR
@@ -36,13 +39,14 @@ export const command: Command = {
   summary: 'run a .klpsim scenario (or a series\' upgrade path) on the simulated kernel',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--path', '--format', '--kernel', '--series', '--from', '--to'], ['--no-debug', '--print-scenario']);
+    const args = parseArgs(argv, ['--path', '--format', '--kernel', '--kernel-api', '--series', '--from', '--to'], ['--no-debug', '--print-scenario']);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
     const kernel = choice(args, '--kernel', KERNEL_PROFILES, DEFAULT_KERNEL_PROFILE);
     const series = option(args, '--series');
     const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
     const debug = !flag(args, '--no-debug');
-    const options = { debug, ...(kernel !== DEFAULT_KERNEL_PROFILE ? { kernel } : {}) };
+    const kernelApi = choice(args, '--kernel-api', ['auto', 'upstream', 'state-callbacks'] as const, 'auto');
+    const options = { debug, ...(kernel !== DEFAULT_KERNEL_PROFILE ? { kernel } : {}), ...(kernelApi !== 'auto' ? { kernelApi } : {}) };
 
     let r: SimulateResult;
     let given: string;
