@@ -12,8 +12,10 @@ import { sortFindings } from '../../../core/src/findings';
 import { formatText, formatJson } from '../../../core/src/report/formats';
 import { nodeHost } from '../../../common/src/nodeHost';
 import { checkSeries, findSeriesDirs, formatSeriesText, modelProvider, seriesToJson, SERIES_FILE } from '../../../core/src/series';
+import { seriesApiLevel } from '../../../core/src/rules/stateApi';
+import { formatProposalView, proposalView } from '../../../core/src/series/stateApiView';
 
-const USAGE = `usage: klp-studio series [DIR] [--format text|json]
+const USAGE = `usage: klp-studio series [DIR] [--format text|json] [--kernel-api LEVEL]
 
 Analyzes the livepatch series of DIR (default: .): the ${SERIES_FILE} file there (one module
 name or source path per line, oldest first, # comments), else every folder under DIR that
@@ -25,6 +27,11 @@ which callbacks of replaced patches never run; then version skips, the downgrade
 the series findings (KLP021 KLP022 KLP024 KLP032 KLP042 KLP043 KLP051 KLP052).
 
   --format text|json   output format (default text)
+  --kernel-api LEVEL   upstream | state-callbacks | auto (default: state-callbacks iff a
+                       module uses it). Under state-callbacks (semantics §12, not merged) a
+                       section shows what the series means under the proposed API: which
+                       callbacks stop running, which state callbacks run, which shadow
+                       variables is_shadow would free, and when (docs/STATE-CALLBACKS.md)
 exit status: 1 when the kernel would refuse a step or an error is found, 0 otherwise,
 2 for bad usage`;
 
@@ -32,8 +39,9 @@ export const command: Command = {
   summary: 'what each cumulative upgrade of a series does, checked before it reaches a machine',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--format'], []);
+    const args = parseArgs(argv, ['--format', '--kernel-api'], []);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
+    const kernelApi = choice(args, '--kernel-api', ['auto', 'upstream', 'state-callbacks'] as const, 'auto');
     if (args.positionals.length > 1) throw new UsageError('at most one DIR');
     const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
     let st: fs.Stats;
@@ -53,24 +61,27 @@ export const command: Command = {
       return rel && !rel.startsWith('..') ? rel : f || '.';
     };
     const provide = modelProvider(nodeHost);
-    const results = dirs.map((d) => checkSeries(d, nodeHost, provide));
+    const results = dirs.map((d) => checkSeries(d, nodeHost, provide, { kernelApi }));
 
     let status = 0;
     const texts: string[] = [];
     const json: unknown[] = [];
     for (const { report, findings } of results) {
       const sorted = sortFindings(findings);
-      if (report.problems.length || sorted.some((f) => f.severity === 'error') || report.steps.some((s) => !s.main.accepted)) status = 1;
+      // Under the proposed API (semantics §12) its own run decides which steps the kernel refuses.
+      const proposal = report.patches.length && seriesApiLevel(report, kernelApi) === 'state-callbacks' ? proposalView(report) : undefined;
+      const refused = proposal ? proposal.steps.some((s) => s.action === 'insmod' && s.result['state-callbacks'] === 'refused') : report.steps.some((s) => !s.main.accepted);
+      if (report.problems.length || sorted.some((f) => f.severity === 'error') || refused) status = 1;
       if (!report.patches.length && report.inferred) {
         texts.push(`series ${report.name}: no livepatch modules directly in ${show(report.dir)} and no ${SERIES_FILE} below it\n`);
         status = 1;
         continue;
       }
       if (format === 'json') {
-        json.push({ ...(seriesToJson(report, show) as object), findings: JSON.parse(formatJson(sorted, show)) });
+        json.push({ ...(seriesToJson(report, show) as object), findings: JSON.parse(formatJson(sorted, show)), ...(proposal ? { stateCallbacks: JSON.parse(JSON.stringify(proposal, (k, v) => (v && typeof v === 'object' && typeof v.file === 'string' && v.range ? { file: show(v.file), line: v.range.start.line + 1, column: v.range.start.character + 1 } : v))) } : {}) });
       } else {
         const counts = (['error', 'warning', 'info'] as const).map((s) => `${sorted.filter((f) => f.severity === s).length} ${s === 'info' ? 'note' : s}(s)`).join(', ');
-        texts.push(formatSeriesText(report, show) + (sorted.length ? `\nfindings (${counts}):\n${formatText(sorted, show)}` : '\nno series findings\n'));
+        texts.push(formatSeriesText(report, show) + (proposal ? '\n' + formatProposalView(proposal, show) : '') + (sorted.length ? `\nfindings (${counts}):\n${formatText(sorted, show)}` : '\nno series findings\n'));
       }
     }
     if (format === 'json') io.out(JSON.stringify(json, null, 2) + '\n');

@@ -63,6 +63,12 @@ export function kernelModuleName(pathOrName: string): string {
 const COMMANDS = 'insmod, modprobe, rmmod, echo, cat, ls, sysctl or sleep';
 const DIRECTIVES = "'#@ task NAME [pid=N] [kthread] sleeps-in FUNC[,FUNC...]', '#@ task NAME running-on-cpu', '#@ task NAME leaves FUNC', '#@ task NAME exits' or '#@ kernel reliable_stacktrace=y|n'";
 const IDENT = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+/**
+ * Longest `sleep` the simulator accepts. Each virtual second is one retry of a stalled
+ * transition (events for every blocked task), so an unbounded `sleep` could keep the CLI or
+ * the server busy for ever; an hour is 240 signal rounds, far beyond any real test.
+ */
+export const MAX_SLEEP_SECONDS = 3600;
 const MODNAME = /^[A-Za-z0-9_-]+$/;
 
 /** Splits on white space, honouring simple '...' and "..." quoting. */
@@ -183,7 +189,9 @@ function parseCommand(text: string, err: (m: string, e: string) => void): Scenar
     }
     case 'sleep': {
       if (args.length !== 1 || !/^\d+$/.test(args[0])) { err(`'${text}' needs a whole number of seconds`, 'sleep N'); return undefined; }
-      return { verb, seconds: parseInt(args[0], 10) };
+      const seconds = parseInt(args[0], 10);
+      if (!(seconds <= MAX_SLEEP_SECONDS)) { err(`'${text}' sleeps longer than the simulator allows`, `sleep N with N at most ${MAX_SLEEP_SECONDS} (one hour of virtual time)`); return undefined; }
+      return { verb, seconds };
     }
     default:
       err(`unknown command '${text}'`, COMMANDS);
