@@ -3,8 +3,8 @@
 import type { FileHost } from '../../core/src/host';
 import type { Finding } from '../../core/src/findings';
 import type { ModuleModel } from '../../core/src/model';
-import { seriesFindingsForDirs } from '../../core/src/series';
+import { seriesFindingsForDirs, type SeriesCheckOptions } from '../../core/src/series';
 
-export function seriesFindingsForFolders(dirs: string[], modules: ModuleModel[], host: FileHost): Finding[] {
-  return seriesFindingsForDirs(dirs, host, modules);
+export function seriesFindingsForFolders(dirs: string[], modules: ModuleModel[], host: FileHost, options: SeriesCheckOptions = {}): Finding[] {
+  return seriesFindingsForDirs(dirs, host, modules, options);
 }

@@ -1,20 +1,37 @@
 // The analysis queue: which modules (and series) must be re-analysed, and doing it.
 //
-// An edit marks the module(s) of the edited file pending; a run extracts each pending
-// module from the documents' incrementally parsed trees (open documents) or disk, runs the
-// rules, then re-analyses the series that contain a changed module, and reports the files
-// whose findings may have changed. The queue is a set (one entry per module, never a list
-// of edits), so a burst of edits cannot grow it; a run checks between modules whether newer
-// edits arrived and then stops, leaving the rest to the run those edits scheduled. Requests
-// (hover, definition...) first bring the module they look at up to date, synchronously.
+// An edit marks the module(s) of the edited file pending and starts a run at once when none
+// is running (no debounce: a single keystroke is answered in the next turn of the event
+// loop); edits that arrive while a run is in progress only add to the pending set, which the
+// running loop picks up, so a burst coalesces into as many runs as the analysis can keep up
+// with. The queue is a set (one entry per module, never a list of edits); a run checks
+// between modules whether newer edits arrived and starts over with what is pending (stale
+// work stops). Requests (hover, definition...) first bring the module they look at up to
+// date, synchronously.
+//
+// A module with an open document is extracted by its own IncrementalModuleExtractor from
+// the documents' incrementally parsed trees, so an edit re-extracts only the top-level items
+// it changed; the extractor is dropped when the module's documents change identity (opened,
+// closed, re-read from disk) or the module leaves the index. Modules only on disk are
+// extracted one-shot. After extraction, the module's series fingerprint (its patch summary:
+// everything the series analysis reads, positions included) is compared with the previous
+// one; only when it changed are the series containing the module re-analysed, and then
+// with the unchanged modules' summaries and step analyses reused (StepMemo), so only the
+// steps that involve the edited patch are recomputed. Only files whose findings changed
+// (plus the edited module's files) are published again.
 import { CDocument } from '../../core/src/cparse/document';
-import { extractModule, extractModuleFromParsed, ParsedSource } from '../../core/src/extract';
+import { extractModule, IncrementalModuleExtractor, ParsedSource } from '../../core/src/extract';
+import type { ExtractStats } from '../../core/src/extract/incremental';
 import type { Finding } from '../../core/src/findings';
 import type { FileHost } from '../../core/src/host';
 import type { CFunction, ModuleModel } from '../../core/src/model';
+import { StepMemo } from '../../core/src/series/analyze';
+import type { PatchSummary } from '../../core/src/series/summary';
+import type { LineIndex } from '../../core/src/text';
 import { readSources } from '../../core/src/workspace/modules';
+import type { AnalysisStats } from '../../common/src/protocol';
 import type { DocumentStore } from './documents';
-import { moduleFindings, SeriesState, analyseSeries, seriesOfModules, SeriesInfo } from './coreAnalysis';
+import { analyseSeries, moduleFindings, seriesFingerprint, seriesOfModules, summarize, type SeriesInfo, type SeriesState } from './coreAnalysis';
 import type { IndexedModule, WorkspaceIndex } from './workspace';
 
 export interface AnalysisSettings {
@@ -25,7 +42,25 @@ export interface AnalysisSettings {
 /** What a run changed: the files whose diagnostics must be published again. */
 export type PublishFn = (files: Set<string>) => void;
 
-const BURST_MS = 100;
+/** What the last run did (the benchmark and the tests read it through klp/analysisStats). */
+export type RunStats = AnalysisStats['lastRun'];
+
+const emptyStats = (): RunStats => ({
+  modules: 0, incremental: 0, oneShot: 0, items: 0, extracted: 0, reused: 0, moved: 0,
+  seriesChanged: 0, series: 0, summaries: 0, stepsComputed: 0, stepsReused: 0, published: 0, ms: 0,
+});
+
+interface ExtractorState {
+  extractor: IncrementalModuleExtractor;
+  /** The documents it read last time, per file (a different document means a fresh start). */
+  docs: (CDocument | undefined)[];
+}
+
+interface SeriesEntry {
+  /** The model the fingerprint was computed from. */
+  model: ModuleModel;
+  fingerprint: string;
+}
 
 export class Analyzer {
   private readonly models = new Map<string, ModuleModel>();
@@ -33,21 +68,33 @@ export class Analyzer {
   private readonly pending = new Set<string>();
   /** Parsed disk files of modules that also have an open document (multi-file modules, headers). */
   private readonly diskDocs = new Map<string, CDocument>();
+  /** Incremental extractors of modules with open documents. */
+  private readonly extractors = new Map<string, ExtractorState>();
+  /** Series fingerprints per module key, and patch summaries per model (reused while unchanged). */
+  private readonly fingerprints = new Map<string, SeriesEntry>();
+  private readonly summaries = new WeakMap<ModuleModel, PatchSummary>();
+  /** Step analyses per series (klp.series path or folder). */
+  private readonly memos = new Map<string, StepMemo>();
   private series: SeriesState[] = [];
-  private seriesDirty = true;
-  private timer: NodeJS.Timeout | undefined;
+  /** The set of series (or their membership) must be recomputed. */
+  private membershipDirty = true;
+  /** Modules whose series fingerprint changed since the last series run. */
+  private readonly seriesChanged = new Set<string>();
+  private timer: NodeJS.Immediate | undefined;
   private running = false;
-  /** Bumped by every schedule(): a run that sees it change stops (its work is stale). */
+  /** Bumped by every schedule(): a run that sees it change starts over (its work is stale). */
   private generation = 0;
-  private lastEditAt = 0;
   /** Files analysed by a request whose publication waits for the series run. */
   private readonly unpublished = new Set<string>();
-  private lastRunMs = 0;
+  private idleWaiters: (() => void)[] = [];
+  private current = emptyStats();
   settings: AnalysisSettings = { ruleSeverity: {} };
   /** Files published at least once (so that emptied ones are cleared). */
   readonly published = new Set<string>();
-  /** Timings of the last run (for the log and the tests). */
-  lastRun = { modules: 0, ms: 0 };
+  /** What the last run did. */
+  lastRun: RunStats = emptyStats();
+  /** Runs so far. */
+  runs = 0;
 
   constructor(
     private readonly index: WorkspaceIndex,
@@ -59,8 +106,13 @@ export class Analyzer {
 
   // ------------------------------------------------------------------ scheduling
 
-  /** Marks modules pending and arranges a run (immediately for an isolated edit, a little later in a burst). */
+  /**
+   * Marks modules pending. When no run is in progress one starts in the next turn of the
+   * event loop; otherwise the running loop picks them up. (`fromEdit` is kept for callers:
+   * edits and other changes are scheduled alike.)
+   */
   schedule(keys: Iterable<string>, fromEdit = false): void {
+    void fromEdit;
     let any = false;
     for (const k of keys) {
       this.pending.add(k);
@@ -68,25 +120,27 @@ export class Analyzer {
     }
     if (!any) return;
     this.generation++;
-    const now = Date.now();
-    const burst = fromEdit && now - this.lastEditAt < BURST_MS;
-    if (fromEdit) this.lastEditAt = now;
-    const delay = burst ? Math.min(BURST_MS, Math.max(1, this.lastRunMs)) : 0;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.running || this.timer) return;
+    this.timer = setImmediate(() => {
       this.timer = undefined;
       void this.run();
-    }, delay);
+    });
   }
 
   /** Every module of the index, e.g. after indexing or a settings change. */
   scheduleAll(): void {
-    this.seriesDirty = true;
+    this.membershipDirty = true;
     this.schedule(this.index.all().map((m) => m.key));
   }
 
+  /** The series must be recomputed (klp.series or the index changed). */
   markSeriesDirty(): void {
-    this.seriesDirty = true;
+    this.membershipDirty = true;
+    this.kick();
   }
 
   /** A file changed on disk: drop its cached parse; its modules become pending unless the editor owns it. */
@@ -103,46 +157,72 @@ export class Analyzer {
     const old = this.findings.get(key);
     this.findings.delete(key);
     this.pending.delete(key);
+    this.dropExtractor(key);
+    if (this.fingerprints.delete(key)) this.markSeriesDirty();
     if (old) this.publish(new Set(old.map((f) => f.file)));
   }
 
   isIdle(): boolean {
-    return !this.running && !this.timer && this.pending.size === 0;
+    return !this.running && !this.timer && this.pending.size === 0 && !this.seriesPending();
+  }
+
+  /** Resolves when the queue is empty (at once when it is). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.kick();
+    });
+  }
+
+  private seriesPending(): boolean {
+    return this.membershipDirty || this.seriesChanged.size > 0;
   }
 
   private async run(): Promise<void> {
     if (this.running) return; // the running loop picks up what is pending
     this.running = true;
-    const started = Date.now();
+    const started = performance.now();
+    this.current = emptyStats();
     const touched = new Set<string>(this.unpublished);
     this.unpublished.clear();
     let count = 0;
     try {
-      while (this.pending.size) {
-        const gen = this.generation;
-        // Modules with open documents first: that is what the user is looking at.
-        const keys = [...this.pending].sort((a, b) => Number(this.hasOpenFile(b)) - Number(this.hasOpenFile(a)));
-        for (const key of keys) {
-          if (!this.pending.has(key)) continue;
-          this.analyse(key, touched);
-          count++;
-          // Yield to the connection now and then; newer edits make the rest stale.
-          if (count % 8 === 0 || this.generation !== gen) {
-            await new Promise((r) => setImmediate(r));
-            if (this.generation !== gen) break;
+      for (;;) {
+        while (this.pending.size) {
+          const gen = this.generation;
+          // Modules with open documents first: that is what the user is looking at.
+          const keys = [...this.pending].sort((a, b) => Number(this.hasOpenFile(b)) - Number(this.hasOpenFile(a)));
+          for (const key of keys) {
+            if (!this.pending.has(key)) continue;
+            this.analyse(key, touched);
+            count++;
+            // Yield to the connection now and then; newer edits make the rest stale.
+            if (count % 8 === 0) {
+              await new Promise((r) => setImmediate(r));
+              if (this.generation !== gen) break;
+            }
           }
         }
+        if (this.seriesPending()) this.analyseSeries(touched);
+        if (!this.pending.size) break;
       }
-      if (this.seriesDirty) this.analyseSeries(touched);
     } catch (e) {
       this.log(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`);
     } finally {
       this.running = false;
-      this.lastRunMs = Date.now() - started;
-      this.lastRun = { modules: count, ms: this.lastRunMs };
+      this.current.ms = performance.now() - started;
+      this.current.published = touched.size;
+      this.lastRun = this.current;
+      this.runs++;
     }
     if (touched.size) this.publish(touched);
-    if (this.pending.size && !this.timer) this.schedule([]);
+    if (this.pending.size || this.seriesPending()) this.kick();
+    else if (!this.timer) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+    }
   }
 
   private hasOpenFile(key: string): boolean {
@@ -159,43 +239,174 @@ export class Analyzer {
     const model = this.extract(m);
     const previous = this.models.get(key);
     this.models.set(key, model);
+    this.current.modules++;
     const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, sourceText: (f) => this.host.readFile(f), log: this.log });
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);
     for (const f of found) touched.add(f.file);
     for (const f of m.files) if (this.published.has(f) || this.docs.get(f)) touched.add(f);
-    if (!previous || seriesRelevantChange(previous, model)) this.seriesDirty = true;
+    if (!previous || previous.isLivepatch !== model.isLivepatch) this.membershipDirty = true;
+    this.checkSeriesFingerprint(key, model);
+  }
+
+  /**
+   * Cheap change detection before a series run: the module's patch summary (what the
+   * series analysis reads) is compared with the previous one. Unchanged: the old summary
+   * stays in use, so the series' step analyses stay valid.
+   */
+  private checkSeriesFingerprint(key: string, model: ModuleModel): void {
+    if (!model.isLivepatch) {
+      if (this.fingerprints.delete(key)) this.seriesChanged.add(key);
+      return;
+    }
+    // A module in no series yet needs no summary until one appears (then it is made lazily).
+    if (!this.membershipDirty && !this.inSeries(key)) {
+      this.fingerprints.delete(key);
+      return;
+    }
+    const summary = this.summarize(model);
+    const fingerprint = seriesFingerprint(model, summary);
+    const before = this.fingerprints.get(key);
+    if (before && before.fingerprint === fingerprint) {
+      const kept = this.summaries.get(before.model);
+      if (kept) this.summaries.set(model, kept);
+    } else this.seriesChanged.add(key);
+    this.fingerprints.set(key, { model, fingerprint });
+  }
+
+  /** The patch summary of a model (computed once per model object). */
+  private summarize(model: ModuleModel): PatchSummary {
+    let s = this.summaries.get(model);
+    if (!s) {
+      s = summarize(model, (f) => this.host.readFile(f), (f) => this.linesOf(f));
+      this.current.summaries++;
+      this.summaries.set(model, s);
+    }
+    return s;
+  }
+
+  /** Line index of an open document (kept current by the document). */
+  private linesOf(path: string): LineIndex | undefined {
+    const doc = this.docs.get(path);
+    return doc?.c ? doc.c.lines : this.diskDocs.get(path)?.lines;
+  }
+
+  private inSeries(key: string): boolean {
+    return this.series.some((s) => s.info.modules.includes(key));
   }
 
   private extract(m: IndexedModule): ModuleModel {
     const open = m.files.some((f) => this.docs.get(f)?.c);
-    if (!open) return extractModule(m.name, readSources(m.files, this.host));
+    if (!open) {
+      this.dropExtractor(m.key);
+      this.current.oneShot++;
+      return extractModule(m.name, readSources(m.files, this.host));
+    }
     const parsed: ParsedSource[] = [];
+    const used: (CDocument | undefined)[] = [];
     for (const f of m.files) {
       const doc = this.docs.get(f);
-      let p = doc?.c?.asParsed();
-      if (!p && !doc) {
-        let disk = this.diskDocs.get(f);
-        if (!disk) {
+      let cdoc = doc?.c;
+      if (!cdoc && !doc) {
+        cdoc = this.diskDocs.get(f);
+        if (!cdoc) {
           const text = this.host.readFile(f);
-          if (text === undefined) continue;
-          disk = new CDocument(f, text);
-          this.diskDocs.set(f, disk);
+          if (text !== undefined) {
+            cdoc = new CDocument(f, text);
+            this.diskDocs.set(f, cdoc);
+          }
         }
-        p = disk.asParsed();
       }
+      used.push(cdoc);
+      const p = cdoc?.asParsed();
       if (p) parsed.push(p);
     }
-    return extractModuleFromParsed(m.name, parsed);
+    let state = this.extractors.get(m.key);
+    if (state && (state.docs.length !== used.length || state.docs.some((d, i) => d !== used[i]))) {
+      state.extractor.dispose();
+      state = undefined;
+    }
+    if (!state) {
+      state = { extractor: new IncrementalModuleExtractor(), docs: used };
+      this.extractors.set(m.key, state);
+    }
+    const model = state.extractor.update(m.name, parsed);
+    this.addExtractStats(state.extractor.stats);
+    return model;
   }
 
+  private addExtractStats(s: ExtractStats): void {
+    const c = this.current;
+    c.incremental++;
+    c.items += s.items;
+    c.extracted += s.extracted;
+    c.reused += s.reused;
+    c.moved += s.moved;
+  }
+
+  private dropExtractor(key: string): void {
+    this.extractors.get(key)?.extractor.dispose();
+    this.extractors.delete(key);
+  }
+
+  /** Re-analyses the series whose membership or members changed; records the files whose series findings changed. */
   private analyseSeries(touched: Set<string>): void {
-    this.seriesDirty = false;
     const before = this.series;
-    const infos = seriesOfModules(this.index, this.host, (k) => this.models.get(k)?.isLivepatch ?? false);
-    this.series = analyseSeries(infos, (key) => this.models.get(key), { readText: (f) => this.host.readFile(f), severity: this.settings.ruleSeverity, log: this.log });
-    for (const s of [...before, ...this.series]) for (const f of s.findings) touched.add(f.file);
+    const changed = new Set(this.seriesChanged);
+    this.current.seriesChanged = changed.size;
+    this.seriesChanged.clear();
+    let infos: SeriesInfo[];
+    let redo: (info: SeriesInfo) => boolean;
+    if (this.membershipDirty) {
+      this.membershipDirty = false;
+      infos = seriesOfModules(this.index, this.host, (k) => this.models.get(k)?.isLivepatch ?? false);
+      const same = new Map(before.map((s) => [seriesId(s.info), s]));
+      // A series whose order and members did not change keeps its state unless a member changed.
+      redo = (info) => {
+        const old = same.get(seriesId(info));
+        return !old || old.info.modules.join('\n') !== info.modules.join('\n') || info.modules.some((k) => changed.has(k))
+          || JSON.stringify(old.info.spec) !== JSON.stringify(info.spec);
+      };
+    } else {
+      infos = before.map((s) => s.info);
+      redo = (info) => info.modules.some((k) => changed.has(k));
+    }
+    const old = new Map(before.map((s) => [seriesId(s.info), s]));
+    const next: SeriesState[] = [];
+    for (const info of infos) {
+      const id = seriesId(info);
+      const prev = old.get(id);
+      if (prev && !redo(info)) {
+        next.push(prev.info === info ? prev : { ...prev, info });
+        continue;
+      }
+      let memo = this.memos.get(id);
+      if (!memo) this.memos.set(id, (memo = new StepMemo()));
+      const [state] = analyseSeries([info], (key) => this.models.get(key), {
+        readText: (f) => this.host.readFile(f),
+        severity: this.settings.ruleSeverity,
+        log: this.log,
+        summarize: (m) => this.summarize(m),
+        memo,
+      });
+      this.current.series++;
+      this.current.stepsComputed += memo.computed;
+      this.current.stepsReused += memo.reused;
+      next.push(state);
+    }
+    const ids = new Set(next.map((s) => seriesId(s.info)));
+    for (const id of this.memos.keys()) if (!ids.has(id)) this.memos.delete(id);
+    this.series = next;
+    // Publish only the files whose series findings changed.
+    for (const f of changedFiles(before, next)) touched.add(f);
+    // Fingerprints are kept for modules of some series only (others get theirs when they join one).
+    const members = new Set(next.flatMap((s) => s.info.modules));
+    for (const k of [...this.fingerprints.keys()]) if (!members.has(k)) this.fingerprints.delete(k);
+    for (const k of members) {
+      const model = this.models.get(k);
+      if (model?.isLivepatch && !this.fingerprints.has(k)) this.fingerprints.set(k, { model, fingerprint: seriesFingerprint(model, this.summarize(model)) });
+    }
   }
 
   /** Releases parses of disk files no open document needs any more. */
@@ -218,17 +429,12 @@ export class Analyzer {
     if (this.pending.has(key) || !this.models.has(key)) {
       const touched = new Set<string>();
       this.analyse(key, touched);
-      if (!this.seriesDirty) {
+      if (!this.seriesPending()) {
         if (touched.size) this.publish(touched);
       } else {
         // Publish together with the series findings (never stale series findings with a new version).
         for (const f of touched) this.unpublished.add(f);
-        if (!this.timer && !this.running) {
-          this.timer = setTimeout(() => {
-            this.timer = undefined;
-            void this.run();
-          }, 0);
-        }
+        this.kick();
       }
     }
     return this.models.get(key);
@@ -294,17 +500,28 @@ export class Analyzer {
   }
 }
 
-/** Only what the series analysis reads: patches, tables, states, callbacks, shadow ids. */
-function seriesRelevantChange(a: ModuleModel, b: ModuleModel): boolean {
-  const pick = (m: ModuleModel) =>
-    JSON.stringify([
-      m.isLivepatch,
-      m.patches.map((p) => [p.name, p.replace.initial?.value, p.replace.assignments.map((x) => x.value), p.objsRef, p.statesRef]),
-      m.objArrays.map((a) => a.entries.map((o) => [o.name, o.funcsRef, o.callbacks.pre_patch, o.callbacks.post_patch, o.callbacks.pre_unpatch, o.callbacks.post_unpatch])),
-      m.funcArrays.map((a) => [a.name, a.entries.map((f) => [f.oldName, f.newFunc, f.oldSympos])]),
-      m.stateArrays.map((a) => a.entries.map((s) => [s.id, s.version])),
-      m.shadowCalls.map((c) => [c.op, c.id, c.idText, c.inFunction, c.sizeText]),
-      Object.values(m.functions).filter((f) => f.calls.length || f.globalWrites.length).map((f) => [f.name, f.calls.map((c) => c.callee), f.globalWrites.map((g) => g.name)]),
-    ]);
-  return pick(a) !== pick(b);
+/** A series' identity across runs: its klp.series file, or the folder of an inferred one. */
+function seriesId(info: SeriesInfo): string {
+  return info.file ?? `inferred:${info.spec.dir}`;
+}
+
+/** Files whose series findings differ between two sets of series states. */
+function changedFiles(before: SeriesState[], after: SeriesState[]): Set<string> {
+  const byFile = (states: SeriesState[]) => {
+    const m = new Map<string, string[]>();
+    for (const s of states) {
+      for (const f of s.findings) {
+        let list = m.get(f.file);
+        if (!list) m.set(f.file, (list = []));
+        list.push(JSON.stringify(f));
+      }
+    }
+    return m;
+  };
+  const a = byFile(before);
+  const b = byFile(after);
+  const out = new Set<string>();
+  for (const [file, list] of a) if (list.join('\n') !== (b.get(file) ?? []).join('\n')) out.add(file);
+  for (const file of b.keys()) if (!a.has(file)) out.add(file);
+  return out;
 }

@@ -6,7 +6,9 @@ import type { FileHost } from '../../core/src/host';
 import type { CFunction, ModuleModel } from '../../core/src/model';
 import { normalize } from '../../core/src/extract';
 import { runModuleRules } from '../../core/src/rules';
-import { analyzeSeries, type SeriesReport } from '../../core/src/series/analyze';
+import { analyzeSeries, type SeriesReport, type StepMemo } from '../../core/src/series/analyze';
+import { summarizePatch, type PatchSummary } from '../../core/src/series/summary';
+import type { LineIndex } from '../../core/src/text';
 import { seriesFindings } from '../../core/src/series/findings';
 import { naturalCompare, readSeriesSpec, type SeriesSpec } from '../../core/src/series/seriesFile';
 import { dirname } from '../../core/src/workspace/modules';
@@ -93,11 +95,39 @@ function applySeverity(findings: Finding[], severity: Record<string, Severity | 
   return out;
 }
 
+/** What a livepatch module brings to a series (core/src/series/summary). */
+export function summarize(model: ModuleModel, readText: (file: string) => string | undefined, linesOf?: (file: string) => LineIndex | undefined): PatchSummary {
+  return summarizePatch(model, readText, linesOf);
+}
+
+/**
+ * Everything of a module the series analysis and its findings read: the patch summary
+ * (tables, states, callbacks and their effects, shadow calls, replacement body
+ * fingerprints, with their positions), plus the few model facts the findings look up. Two
+ * equal fingerprints give equal series results, so an edit that leaves it unchanged needs
+ * no series run.
+ */
+export function seriesFingerprint(model: ModuleModel, summary: PatchSummary): string {
+  const { model: _m, ...rest } = summary;
+  void _m;
+  const globalsWritten = summary.callbacks.flatMap((c) => c.effects.filter((e) => e.kind === 'global-write').map((e) => [e.key, !!model.globals[e.key]]));
+  const stateMacros = summary.states.map((s) => !!model.macros[s.idText]);
+  const objs = model.objArrays.map((a) => a.entries.map((o) => [o.name, o.file, o.range, o.nameRange]));
+  return JSON.stringify([model.name, model.isLivepatch, rest, globalsWritten, stateMacros, objs]);
+}
+
 /** Runs the series analysis on each series with the current models. Never throws. */
 export function analyseSeries(
   series: SeriesInfo[],
   modelOf: (key: string) => ModuleModel | undefined,
-  options: { readText?: (file: string) => string | undefined; severity: Record<string, Severity | 'off'>; log?(m: string): void },
+  options: {
+    readText?: (file: string) => string | undefined;
+    severity: Record<string, Severity | 'off'>;
+    log?(m: string): void;
+    /** Summaries kept by the caller (per model), and the step memo of the series (one series at a time). */
+    summarize?: (m: ModuleModel) => PatchSummary;
+    memo?: StepMemo;
+  },
 ): SeriesState[] {
   return series.map((info) => {
     try {
@@ -106,7 +136,7 @@ export function analyseSeries(
         const m = modelOf(k);
         if (m) models.set(m.name, m);
       }
-      const report = analyzeSeries(info.spec, models, { readText: options.readText });
+      const report = analyzeSeries(info.spec, models, { readText: options.readText, summarize: options.summarize, memo: options.memo });
       const findings = seriesFindings(report);
       // Problems of the klp.series file itself are shown on it.
       for (const p of report.problems) {

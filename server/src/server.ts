@@ -10,7 +10,7 @@ import {
 import { initParser } from '../../core/src/cparse/parser';
 import type { Severity } from '../../core/src/findings';
 import { nodeHost } from '../../common/src/nodeHost';
-import { FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest } from '../../common/src/protocol';
+import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest } from '../../common/src/protocol';
 import { Analyzer } from './analysis';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -142,10 +142,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   function waitIdle(): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => (analyzer.isIdle() ? resolve() : setTimeout(check, 10));
-      check();
-    });
+    return analyzer.whenIdle();
   }
 
   connection.onInitialized(async () => {
@@ -253,6 +250,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return { ok: false, errors: [{ message: `internal error: ${e instanceof Error ? e.message : String(e)}` }] };
     }
   });
+
+  connection.onRequest(AnalysisStatsRequest.method, () => ({ runs: analyzer.runs, lastRun: analyzer.lastRun }));
 
   connection.onShutdown(() => {
     for (const d of docs.all()) d.c?.dispose();

@@ -13,7 +13,7 @@ import { formatJson, formatSarif, formatText } from '../../../core/src/report/fo
 import { nodeHost } from '../../../common/src/nodeHost';
 import { seriesFindingsForFolders } from '../seriesFindings';
 
-const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series]
+const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series] [--kernel-api LEVEL]
 
 Checks livepatch modules: PATHs are C files or folders (default: .); folders are searched
 for C sources (node_modules and .git are skipped). Folders that hold a klp.series file are
@@ -21,13 +21,16 @@ also checked as a series (one livepatch module per line, oldest first).
 
   --format text|json|sarif   output format (default text: FILE:LINE:COL: severity: message [CODE])
   --no-series                skip the series rules
+  --kernel-api LEVEL         upstream | state-callbacks | auto (default: what each module uses);
+                             the rules of the proposed state-callbacks API are KLP070-KLP078
 exit status: 1 when an error is reported, 0 otherwise, 2 for bad usage`;
 
 export const command: Command = {
   summary: 'report mistakes in livepatch modules and series (gcc-style, JSON or SARIF)',
   usage: USAGE,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--format'], ['--no-series']);
+    const args = parseArgs(argv, ['--format', '--kernel-api'], ['--no-series']);
+    const kernelApi = choice(args, '--kernel-api', ['auto', 'upstream', 'state-callbacks'] as const, 'auto');
     const format = choice(args, '--format', ['text', 'json', 'sarif'] as const, 'text');
     const inputs = (args.positionals.length ? args.positionals : ['.']).map((p) => path.resolve(io.cwd, p));
     const targets: { path: string; isDirectory: boolean }[] = [];
@@ -47,10 +50,10 @@ export const command: Command = {
     const project = loadProject(targets, nodeHost, progress);
     const findings: Finding[] = [];
     for (const m of project.modules) {
-      findings.push(...runModuleRules(m, { lookupFunction: (name) => project.functions.get(name) ?? [] }));
+      findings.push(...runModuleRules(m, { lookupFunction: (name) => project.functions.get(name) ?? [], kernelApi }));
     }
     if (!args.flags.has('--no-series')) {
-      findings.push(...seriesFindingsForFolders(targets.filter((t) => t.isDirectory).map((t) => t.path), project.modules, nodeHost));
+      findings.push(...seriesFindingsForFolders(targets.filter((t) => t.isDirectory).map((t) => t.path), project.modules, nodeHost, { kernelApi }));
     }
     const sorted = sortFindings(dedupe(findings));
     const show = (f: string) => {
