@@ -17,6 +17,7 @@ import type { ModuleModel } from '../../core/src/model';
 import { formatScenarioError, MAX_SLEEP_SECONDS, parseScenario, type Scenario } from '../../core/src/scenario/parse';
 import { chooseKernelApi, Machine, runScenario, simulateFile, specFromModel, type SimModuleSpec } from '../../core/src/sim';
 import { modulesLoaded } from '../../core/src/sim/index';
+import { MAX_EVENTS } from '../../core/src/sim/engine';
 import { loadModule, walk } from '../../core/src/workspace/modules';
 import { nodeHost } from '../../common/src/nodeHost';
 import { LONG, params, timed } from './config';
@@ -326,6 +327,31 @@ describe('fuzz: .klpsim scenarios (parser + simulator)', function () {
     assert.equal(r.transcript[r.transcript.length - 1], '1', 'still in transition after an hour');
     assert.ok(r.events[r.events.length - 1].time >= MAX_SLEEP_SECONDS);
     assert.ok(ms < CASE_MS, `an hour of stalled retries took ${Math.round(ms)} ms`);
+  });
+
+  it('the event budget stops a hostile run (thousands of blocked tasks, hours of sleep) with an error and status 2', () => {
+    const c = cases.find((x) => x.file.endsWith('examples/upgrade.klpsim'))!;
+    const lines = ['insmod acme_cache.ko', 'insmod lp_acme_v1.ko'];
+    for (let i = 0; i < 2000; i++) lines.push(`#@ task k${i} kthread sleeps-in acme_cache_shrink`);
+    lines.push('insmod lp_acme_v2.ko', ...Array(20).fill(`sleep ${MAX_SLEEP_SECONDS}`), 'cat /sys/kernel/livepatch/lp_acme_v2/transition');
+    const s = checkParse(c.file, lines.join('\n'));
+    const resolve = (n: string) => specOf(n, c.dirs);
+    const { value: r, ms } = timed(() => runScenario(s, resolve, { maxEvents: 50_000 }));
+    assert.equal(r.exitStatus, 2);
+    assert.equal(r.events.length, 50_002, 'the budget, the stop line, the end event');
+    assert.equal(r.events[r.events.length - 1].kind, 'end');
+    assert.match(r.transcript[r.transcript.length - 1], /^klp-studio: simulation stopped: more than 50000 events by \d+ s of virtual time/);
+    assert.ok(!r.transcript.includes('% cat /sys/kernel/livepatch/lp_acme_v2/transition'), 'the rest of the scenario is not run');
+    assert.ok(ms < CASE_MS, `${Math.round(ms)} ms`);
+    // The machine stays consistent when it stops.
+    const m = new Machine({ resolve });
+    m.maxEvents = 20_000;
+    s.steps.forEach((st, i) => (st.type === 'command' ? m.runCommand(i, st.line, st.text, st.command) : m.runDirective(i, st.line, st.text, st.directive)));
+    assert.ok(m.stopped);
+    assert.deepEqual(m.checkInvariants(), []);
+    // Under the default budget an ordinary run is untouched.
+    assert.equal(MAX_EVENTS, 2_500_000);
+    assert.equal(runScenario(checkParse(c.file, c.text), resolve).exitStatus, 0);
   });
 
   after(() => {

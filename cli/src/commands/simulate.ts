@@ -33,7 +33,8 @@ Modules are looked up in the scenario's folder (recursively) and in every --path
   --from N, --to M      only the steps N..M (1-based positions or module names)
   --print-scenario      print the generated scenario instead of running it
 exit status: 0 when the scenario ran, 1 when a livepatch it needs has no sources (or the
-series has problems), 2 for a malformed scenario or bad usage`;
+series has problems), 2 for a malformed scenario, bad usage, or a run beyond the simulator's
+limits (sleep N at most 3600; 2.5 million events)`;
 
 export const command: Command = {
   summary: 'run a .klpsim scenario (or a series\' upgrade path) on the simulated kernel',

@@ -184,6 +184,14 @@ export interface MachineOptions {
   kernel?: KernelProfileName;
 }
 
+/**
+ * Most events one run may produce. A hostile scenario (hours of sleep with thousands of
+ * blocked tasks) would otherwise keep the CLI or the server busy and growing for ever; a
+ * run that reaches it stops with an error line (docs/RELIABILITY.md). Real scenarios emit
+ * < 10^4 events; the largest benchmark of docs/PERFORMANCE.md, 1.65 million.
+ */
+export const MAX_EVENTS = 2_500_000;
+
 type EventInput = SimEvent extends infer E ? (E extends SimEvent ? Omit<E, 'seq' | 'time' | 'command' | 'scenarioLine'> : never) : never;
 
 const objName = (o: { name: string | null }) => o.name ?? 'vmlinux';
@@ -193,6 +201,10 @@ const stackKey = (object: string, fn: string, sympos: number) => `${object}\u000
 export class Machine {
   time = 0;
   readonly events: SimEvent[] = [];
+  /** The event budget of this run (MAX_EVENTS; tests lower it). */
+  maxEvents = MAX_EVENTS;
+  /** Set when the run outgrew maxEvents: the rest of the scenario is not run. */
+  stopped = false;
   private command = -1;
   private scenarioLine = 0;
   readonly modules = new Map<string, ModInst>();
@@ -226,6 +238,11 @@ export class Machine {
   // events
 
   private emit(e: EventInput): void {
+    if (this.stopped && e.kind !== 'end') return;
+    if (this.events.length >= this.maxEvents && e.kind !== 'end') {
+      this.stopped = true;
+      e = { kind: 'output', line: `klp-studio: simulation stopped: more than ${this.maxEvents} events by ${this.time} s of virtual time (a limit of the simulator)`, error: true };
+    }
     this.events.push({ ...e, seq: this.events.length, time: this.time, command: this.command, scenarioLine: this.scenarioLine } as SimEvent);
   }
 
@@ -290,6 +307,7 @@ export class Machine {
 
   /** Runs one scenario command: prints `% text`, executes it, then lets the system settle. */
   runCommand(index: number, line: number, text: string, c: ScenarioCommand): void {
+    if (this.stopped) return;
     this.command = index;
     this.scenarioLine = line;
     this.emit({ kind: 'command', text, verb: c.verb, line: `% ${text}` });
@@ -308,6 +326,7 @@ export class Machine {
 
   /** Applies a `#@` directive (prints nothing). */
   runDirective(index: number, line: number, text: string, d: ScenarioDirective): void {
+    if (this.stopped) return;
     this.command = index;
     this.scenarioLine = line;
     this.emit({ kind: 'directive', text });
@@ -1003,14 +1022,14 @@ export class Machine {
 
   /** After each command: retries while they make progress (scenario-format.md, Settling). */
   private settle(): void {
-    while (this.transition && this.retryWouldChange(this.transition)) {
+    while (this.transition && !this.stopped && this.retryWouldChange(this.transition)) {
       this.time++;
       this.tryComplete();
     }
   }
 
   private sleep(n: number): void {
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n && !this.stopped; i++) {
       this.time++;
       if (this.transition) this.tryComplete();
     }

@@ -48,6 +48,8 @@ export interface SimOptions {
   kernelApi?: 'auto' | KernelApiLevel;
   /** The kernel version profile simulated (default 'latest'). */
   kernel?: KernelProfileName;
+  /** Event budget of the run (default MAX_EVENTS of ./engine.ts); beyond it the run stops, exit status 2. */
+  maxEvents?: number;
 }
 
 export interface SimResult {
@@ -81,13 +83,15 @@ export function runScenario(scenario: Scenario, modules: ModuleSource, options: 
   const loaded = [...modulesLoaded(scenario).keys()].map((name) => ({ name, apiLevel: resolve(name)?.apiLevel }));
   const api = chooseKernelApi(options.kernelApi, loaded);
   const machine = new Machine({ resolve, kernelApi: api.level, kernelApiChoice: api, kernel: options.kernel });
+  if (options.maxEvents !== undefined) machine.maxEvents = options.maxEvents;
   if (api.level === 'upstream' && api.modules.length) machine.note(upstreamLevelNote(api.modules));
   scenario.steps.forEach((s, i) => {
     if (s.type === 'command') machine.runCommand(i, s.line, s.text, s.command);
     else machine.runDirective(i, s.line, s.text, s.directive);
   });
   machine.finish();
-  return { transcript: transcriptOf(machine.events, options.debug ?? true), events: machine.events, exitStatus: 0 };
+  // A run that outgrew the simulator's event budget (engine MAX_EVENTS) ends with status 2.
+  return { transcript: transcriptOf(machine.events, options.debug ?? true), events: machine.events, exitStatus: machine.stopped ? 2 : 0 };
 }
 
 /** Modules a scenario loads (insmod/modprobe), with the line of their first load. */
