@@ -136,6 +136,13 @@ export interface KlpArray<T> extends Defined {
   terminatorRange?: Range;
   /** Where a fix would insert a terminator (just before the closing brace). */
   closeBraceRange: Range;
+  /** `name[N]`: the declared length, when it evaluates (entries past the initializer are all-zero). */
+  declaredLength?: number;
+  /**
+   * An empty entry before the last one: the kernel's walk stops there, so the entries after
+   * it are never seen (they are not in `entries`; `ignoredEntries` counts them).
+   */
+  earlyTerminator?: { range: Range; ignoredEntries: number };
 }
 
 /** How a `klp_patch` field gets its value: the initializer and run-time assignments. */

@@ -64,6 +64,26 @@ describe('extraction', () => {
     assert.deepEqual(m.functions.pre.returns.map((r) => r.value?.kind === 'number' && r.value.value), [-12, 0]);
   });
 
+  it('sees a shadow allocation checked by likely(), a ternary or &&, and one that is not', () => {
+    const checked = (use: string) => {
+      const m = one(`#define SV 1\nstatic int pre(struct klp_object *o) { int *p = klp_shadow_alloc(o, SV, 8, GFP_KERNEL, NULL, NULL);\n${use}\n return 0; }\n`);
+      return m.shadowCalls[0].resultChecked;
+    };
+    assert.equal(checked('if (likely(p)) *p = 1;'), true);
+    assert.equal(checked('return p ? 0 : -ENOMEM;'), true);
+    assert.equal(checked('p && (*p = 1);'), true);
+    assert.equal(checked('*p = 1;'), false);
+    assert.equal(checked('q->p && (*q = 1);'), false);
+  });
+
+  it('lists shadow and state calls in source order', () => {
+    const m = one(`#define SV 1\nstatic void b(void *o) { klp_shadow_free(o, SV, NULL); klp_get_state(&patch, 2); }\nstatic void a(void *o) { klp_shadow_get(o, SV); klp_get_state(&patch, 1); b(o); }\nstatic int __init i(void) { a(0); return klp_enable_patch(&patch); }\nmodule_init(i);\n`);
+    const lines = (xs: { range: { start: { line: number; character: number } } }[]) => xs.map((x) => x.range.start.line * 1000 + x.range.start.character);
+    assert.equal(m.shadowCalls.length, 2);
+    assert.deepEqual(lines(m.shadowCalls), [...lines(m.shadowCalls)].sort((x, y) => x - y));
+    assert.deepEqual(lines(m.stateCalls), [...lines(m.stateCalls)].sort((x, y) => x - y));
+  });
+
   it('sees an unterminated array and where its terminator belongs', () => {
     const m = one(`static struct klp_func funcs[] = {\n\t{ .old_name = "a", .new_func = b },\n};\n`);
     const a = m.funcArrays[0];

@@ -125,19 +125,41 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
     const entries: E[] = [];
     let terminated = false;
     let terminatorRange: Range | undefined;
+    let earlyTerminator: KlpArray<E>['earlyTerminator'];
     const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
     items.forEach((item, i) => {
       if (item.type !== 'initializer_list') return;
       const empty = item.namedChildren.every((c) => !c || c.type === 'comment') || /^\{\s*(0\s*)?\}$/.test(T(item).replace(/\/\*[\s\S]*?\*\//g, ''));
+      if (earlyTerminator) {
+        // The kernel stops at the first empty entry: what follows is never seen.
+        if (!empty) earlyTerminator.ignoredEntries++;
+        else if (i === items.length - 1) { terminated = true; terminatorRange = R(item); }
+        return;
+      }
       if (empty) {
-        if (i === items.length - 1) { terminated = true; terminatorRange = R(item); }
+        terminated = true;
+        terminatorRange = R(item);
+        if (i < items.length - 1) earlyTerminator = { range: R(item), ignoredEntries: 0 };
         return;
       }
       entries.push(entry(item));
     });
+    // `name[N]` with fewer initializers: the rest is zero, so the array is terminated.
+    let declaredLength: number | undefined;
+    const arr = nameNode.parent?.type === 'array_declarator' ? nameNode.parent : undefined;
+    const size = arr?.childForFieldName('size');
+    if (size) {
+      const v = evalNode(size, text, scope);
+      if (v.kind === 'number' && Number.isSafeInteger(v.value) && v.value >= 0) declaredLength = v.value;
+    }
+    if (!terminated && declaredLength !== undefined && declaredLength > items.length) terminated = true;
+    if (earlyTerminator && !earlyTerminator.ignoredEntries) earlyTerminator = undefined;
     const close = list.lastChild;
     const closeRange = close && close.type === '}' ? R(close) : lines.range(list.endIndex, list.endIndex);
-    return { kind, file: src.path, range: R(decl), name: nameNode.text, nameRange: R(nameNode), entries, terminated, terminatorRange, closeBraceRange: closeRange };
+    const out: KlpArray<E> = { kind, file: src.path, range: R(decl), name: nameNode.text, nameRange: R(nameNode), entries, terminated, terminatorRange, closeBraceRange: closeRange };
+    if (declaredLength !== undefined) out.declaredLength = declaredLength;
+    if (earlyTerminator) out.earlyTerminator = earlyTerminator;
+    return out;
   };
 
   const funcEntry = (l: SyntaxNode): KlpFunc => {
@@ -471,7 +493,8 @@ function allocChecked(call: SyntaxNode, body: SyntaxNode, text: string): boolean
   if (!variable) return false;
   const after = text.slice(call.endIndex, body.endIndex);
   const v = variable.replace(/[^\w]/g, '\\$&');
-  return new RegExp(`(!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*NULL|NULL\\s*[!=]=\\s*${v}\\b|if\\s*\\(\\s*${v}\\s*\\)|IS_ERR_OR_NULL\\(\\s*${v}\\s*\\)|WARN_ON\\(\\s*!\\s*${v})`).test(after);
+  // `!v`, `v == NULL`, `if (v)`, `likely(v)`, `v ? ... : ...`, `v && ...`, `IS_ERR_OR_NULL(v)`, `WARN_ON(!v)`.
+  return new RegExp(`(!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*NULL|NULL\\s*[!=]=\\s*${v}\\b|if\\s*\\(\\s*${v}\\s*\\)|\\blikely\\(\\s*${v}\\s*\\)|(^|[^\\w.>*])${v}\\s*(\\?|&&)|IS_ERR_OR_NULL\\(\\s*${v}\\s*\\)|WARN_ON\\(\\s*!\\s*${v})`).test(after);
 }
 
 export { evalMacroText };

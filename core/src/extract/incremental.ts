@@ -416,6 +416,12 @@ export class IncrementalModuleExtractor {
       }
     }
 
+    // Calls in source order (bodies were read in the order the analysis asked for them).
+    const bySource = (a: { range: Range }, b: { range: Range }) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+    for (const acc of perFile) {
+      acc.shadowCalls.sort(bySource);
+      acc.stateCalls.sort(bySource);
+    }
     perFile.forEach((acc, i) => {
       for (const p of acc.patches) model.patches.push({ ...p, replace: { ...p.replace, assignments: [] }, enableCalls: [] });
       model.funcArrays.push(...acc.funcArrays);

@@ -41,6 +41,11 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   if (out.on('KLP003')) {
     const arrays: KlpArray<KlpFunc | KlpObject | KlpState>[] = [...m.funcArrays, ...m.objArrays, ...m.stateArrays];
     for (const a of arrays) {
+      if (a.earlyTerminator) {
+        const n = a.earlyTerminator.ignoredEntries;
+        out.add('KLP003', a.file, a.earlyTerminator.range,
+          `this empty entry ends ${KIND_STRUCT[a.kind]} array '${a.name}' for the kernel, which stops at the first all-zero entry: the ${n === 1 ? 'entry' : `${n} entries`} after it ${n === 1 ? 'is' : 'are'} never seen. Remove it; only the last entry may be empty.`);
+      }
       if (a.terminated) continue;
       out.add('KLP003', a.file, a.nameRange,
         `${KIND_STRUCT[a.kind]} array '${a.name}' does not end with an empty entry: the kernel walks it until an all-zero entry and reads past its end. Add '{ }' as the last entry.`,
