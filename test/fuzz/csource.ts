@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import type { ModuleModel } from '../../core/src/model';
+import { LineIndex } from '../../core/src/text';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -104,4 +105,14 @@ export function modelProblems(model: ModuleModel, texts: Map<string, string>): s
   };
   walk(model, undefined, 'model', 0);
   return problems.slice(0, 5);
+}
+
+/** The one LSP-style change (range + text) that turns A into B (common prefix and suffix kept). */
+export function singleChange(a: string, b: string): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
+  let p = 0;
+  while (p < a.length && p < b.length && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  const lines = new LineIndex(a);
+  return { range: { start: lines.positionAt(p), end: lines.positionAt(a.length - s) }, text: b.slice(p, b.length - s) };
 }

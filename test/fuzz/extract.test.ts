@@ -17,7 +17,7 @@ import { runModuleRules } from '../../core/src/rules';
 import { LineIndex } from '../../core/src/text';
 import type { ModuleModel } from '../../core/src/model';
 import { LONG, params, timed } from './config';
-import { applyMutation, cFixtures, modelProblems, mutation, ROOT } from './csource';
+import { applyMutation, cFixtures, modelProblems, mutation, ROOT, singleChange } from './csource';
 
 /** Per-case bound for a module of a few kB (generous: CI machines are slow and shared). */
 const CASE_MS = 3000;
@@ -205,14 +205,4 @@ function declarations(m: ModuleModel, edited: string, after: number, shift: numb
     license: m.license, moduleInit: m.moduleInit, moduleExit: m.moduleExit, isLivepatch: m.isLivepatch,
     shadowCalls: m.shadowCalls.filter((c) => c.inFunction !== edited), stateCalls: m.stateCalls.filter((c) => c.inFunction !== edited),
   });
-}
-
-/** The one LSP-style change (range + text) that turns A into B (common prefix and suffix kept). */
-export function singleChange(a: string, b: string): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
-  let p = 0;
-  while (p < a.length && p < b.length && a[p] === b[p]) p++;
-  let s = 0;
-  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
-  const lines = new LineIndex(a);
-  return { range: { start: lines.positionAt(p), end: lines.positionAt(a.length - s) }, text: b.slice(p, b.length - s) };
 }

@@ -10,6 +10,7 @@ import type { CallbackKind, Location, ModuleModel } from '../model';
 import type { SeriesSpec } from './seriesFile';
 import type { LineIndex } from '../text';
 import { Effect, PatchState, PatchSummary, shadowKey, summarizePatch } from './summary';
+import { patchStates } from '../rules/stateApi';
 
 export type FunctionStep = 'new' | 'changed' | 'kept' | 'reverted-by-nop' | 'stacked';
 export type StateStep = 'introduced' | 'carried' | 'upgraded' | 'dropped' | 'downgraded' | 'untouched';
@@ -157,14 +158,18 @@ export function stateChanges(patch: PatchSummary, installed: PatchSummary[]): St
       if (!b || s.version >= b.s.version) best.set(s.id, { s, module: o.module });
     }
   }
+  // Modules written for the proposed state-callbacks API (semantics §12) follow its rule:
+  // versions play no part; a cumulative patch must carry the installed block_disable states.
+  const proposal = patch.model.apiLevel === 'state-callbacks' || installed.some((o) => o.model.apiLevel === 'state-callbacks');
+  const blocks = (id: number) => installed.some((o) => patchStates(o.model).some((s) => s.id === id && s.blockDisable));
   for (const [id, { s: old, module }] of best) {
     const mine = patch.states.find((s) => s.id === id);
     const base = { id, idText: mine?.idText ?? old.idText, prevVersion: old.version, prevModule: module, prevLoc: old.loc };
     if (!mine) {
-      out.push({ ...base, status: patch.replace ? 'dropped' : 'untouched', compatible: !patch.replace });
+      out.push({ ...base, status: patch.replace ? 'dropped' : 'untouched', compatible: proposal ? !(patch.replace && blocks(id)) : !patch.replace });
     } else {
       const status: StateStep = mine.version < old.version ? 'downgraded' : mine.version === old.version ? 'carried' : 'upgraded';
-      out.push({ ...base, status, version: mine.version, compatible: mine.version >= old.version, loc: mine.loc });
+      out.push({ ...base, status, version: mine.version, compatible: proposal || mine.version >= old.version, loc: mine.loc });
     }
   }
   for (const s of patch.states) {
