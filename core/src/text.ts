@@ -5,10 +5,40 @@ import type { Position, Range } from './model';
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(readonly text: string) {
-    const starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  /** STARTS: the line-start table of TEXT when already known (see `edited`). */
+  constructor(readonly text: string, starts?: number[]) {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
     this.starts = starts;
+  }
+
+  /**
+   * The index of NEWTEXT, which is this text with [start, oldEnd) replaced by INSERTED:
+   * line starts before the edit are kept, those after it shifted, and only the inserted
+   * text is scanned (an edit in a 50,000-line document does not rescan it).
+   */
+  edited(newText: string, start: number, oldEnd: number, inserted: string): LineIndex {
+    const old = this.starts;
+    const first = (o: number) => {
+      // Index of the first line start greater than O.
+      let lo = 0;
+      let hi = old.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (old[mid] <= o) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    const i = first(start);
+    const j = first(oldEnd);
+    const delta = inserted.length - (oldEnd - start);
+    const starts = old.slice(0, i);
+    for (let k = inserted.indexOf('\n'); k >= 0; k = inserted.indexOf('\n', k + 1)) starts.push(start + k + 1);
+    for (let k = j; k < old.length; k++) starts.push(old[k] + delta);
+    return new LineIndex(newText, starts);
   }
 
   get lineCount(): number {

@@ -1,8 +1,12 @@
 // A C document that is edited in place: the language server's unit of parsing. Each edit
 // re-prepares only the touched lines, edits the old tree and reparses incrementally, so a
 // keystroke in a 50,000-line file costs a fraction of a full parse. Old trees are deleted.
-// A short journal of what each change touched (edited spans, and the spans tree-sitter
-// reports as changed) lets incremental extraction re-read only those parts of the tree.
+// A short journal of what each change touched (edited spans, and the spans whose syntax
+// changed) lets incremental extraction re-read only those parts of the tree. The changed
+// spans come from tree-sitter's getChangedRanges when the old or new tree has a syntax
+// error; between two error-free trees they are the edited lines plus the previous token (see
+// `cheapChangedSpans`), because getChangedRanges walks every top-level item of a flat file
+// (as long as the reparse itself on a 50,000-line source).
 import { Edit, parsePrepared, prepareSource, Tree } from './parser';
 import { LineIndex } from '../text';
 import type { ParsedSource } from '../extract/file';
@@ -75,7 +79,10 @@ export class CDocument {
    */
   applyChanges(changes: TextChange[], shouldStop?: () => boolean): void {
     let tree = this._tree;
+    const hadError = tree?.rootNode.hasError ?? true;
     const edits: DocumentStep['edits'] = [];
+    /** Whole lines of each edit, in the offsets of the current text (shifted by later edits). */
+    const lines: { s: number; e: number }[] = [];
     let replaced = false;
     for (const ch of changes) {
       if (!ch.range) {
@@ -100,8 +107,14 @@ export class CDocument {
       const newLineEnd = oldLineEnd + (newEnd - oldEnd);
       const region = prepareSource(newText.slice(lineStart, newLineEnd)).text;
       this.prepared = this.prepared.slice(0, lineStart) + region + this.prepared.slice(oldLineEnd);
+      this._lines = this._lines.edited(newText, start, oldEnd, ch.text);
       this._text = newText;
-      this._lines = new LineIndex(newText);
+      const delta = newEnd - oldEnd;
+      for (const l of lines) {
+        l.s = l.s < start ? l.s : l.s >= oldEnd ? l.s + delta : start;
+        l.e = l.e <= start ? l.e : l.e >= oldEnd ? l.e + delta : newEnd;
+      }
+      lines.push({ s: lineStart, e: newLineEnd });
       edits.push({ start, oldEnd, newEnd });
       const newEndPos = this._lines.positionAt(newEnd);
       if (tree) {
@@ -116,7 +129,9 @@ export class CDocument {
     this.version++;
     const next = parsePrepared(this.prepared, tree, shouldStop);
     let changed: DocumentStep['changed'] = null;
-    if (next && tree && !replaced) {
+    if (next && tree && !replaced && !hadError && !next.rootNode.hasError) {
+      changed = cheapChangedSpans(this.prepared, lines);
+    } else if (next && tree && !replaced) {
       changed = [];
       for (const r of tree.getChangedRanges(next)) {
         // Whole lines (tree-sitter's columns are in bytes).
@@ -145,5 +160,43 @@ export class CDocument {
   dispose(): void {
     this._tree?.delete();
     this._tree = null;
+  }
+}
+
+/**
+ * The spans whose syntax may differ after edits between two error-free trees: the edited
+ * lines, widened back to the last token before them. Without error recovery, a top-level
+ * item whose text did not change parses the same unless its extent changes (incremental
+ * extraction widens its spans over items that grow or shrink) or its last reduction saw a
+ * different lookahead token: the first token of the edited lines, so the item ending at the
+ * previous token is included. PREPARED: the prepared text (blanked attributes and
+ * directives are white space to the parser too).
+ */
+function cheapChangedSpans(prepared: string, lines: { s: number; e: number }[]): { start: number; end: number }[] {
+  return lines.map(({ s, e }) => ({ start: previousToken(prepared, s), end: Math.min(prepared.length, e + 1) }));
+}
+
+/**
+ * The offset of the last character of the token before OFFSET, skipping white space and
+ * comments (extras: the parser reduces the item before them only at the next real token).
+ * Errs towards earlier offsets (a `//` inside a string counts as a comment).
+ */
+function previousToken(text: string, offset: number): number {
+  let i = offset - 1;
+  for (;;) {
+    while (i > 0 && text.charCodeAt(i) <= 32) i--;
+    if (i > 0 && text[i] === '/' && text[i - 1] === '*') {
+      const open = text.lastIndexOf('/*', i - 2);
+      if (open < 0) return 0;
+      i = open - 1;
+      continue;
+    }
+    const lineStart = text.lastIndexOf('\n', i) + 1;
+    const slash = text.indexOf('//', lineStart);
+    if (slash >= 0 && slash < i) {
+      i = slash - 1;
+      continue;
+    }
+    return Math.max(0, i);
   }
 }
