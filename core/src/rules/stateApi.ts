@@ -37,7 +37,8 @@ export function patchStates(m: ModuleModel): KlpState[] {
 
 const fieldRange = (s: KlpState, field: string): Range | undefined => s.fields.find((f) => f.field === field)?.range;
 const designator = (r: Range, text: string): Range => ({ start: r.start, end: { line: r.start.line, character: r.start.character + text.length } });
-const idLabel = (s: KlpState) => (s.idText && s.id !== undefined && String(s.id) !== s.idText.trim() ? `${s.idText.trim()} (${s.id})` : s.idText?.trim() ?? String(s.id ?? '?'));
+const idNumber = (id: number) => (id > 0xffff ? `0x${id.toString(16)}` : String(id));
+const idLabel = (s: KlpState) => (s.idText && s.id !== undefined && idNumber(s.id) !== s.idText.trim() && String(s.id) !== s.idText.trim() ? `${s.idText.trim()} (${idNumber(s.id)})` : s.idText?.trim() ?? (s.id !== undefined ? idNumber(s.id) : '?'));
 const sameStateId = (s: KlpState, id: number | undefined, idText: string) => (s.id !== undefined && id !== undefined ? s.id === id : !!s.idText && s.idText.trim() === idText.trim());
 
 export function stateApiRules(m: ModuleModel, out: Reporter): void {
@@ -202,18 +203,19 @@ export function stateApiSeriesFindings(report: SeriesReport): Finding[] {
       });
       continue; // refused: the installed patches stay
     }
-    // KLP077: callbacks of states this patch carries over from an installed one.
-    const mine = patchStates(p.model);
-    for (const s of mine) {
+    // KLP077: callbacks of a carried-over state that the installed patch's entry does not have.
+    for (const s of patchStates(p.model)) {
       const from = installed.find((x) => patchStates(x.model).some((o) => sameStateId(o, s.id, s.idText ?? '')));
       if (!from) continue;
-      const kinds = (['pre_patch', 'post_patch'] as const).filter((k) => s.callbacks[k]);
+      const prev = patchStates(from.model).find((o) => sameStateId(o, s.id, s.idText ?? ''))!;
+      const kinds = (['pre_patch', 'post_patch'] as const).filter((k) => s.callbacks[k] && s.callbacks[k] !== prev.callbacks[k]);
       if (!kinds.length) continue;
       const r = s.callbacks.ranges[kinds[0]] ?? s.range;
+      const cbs = kinds.map((k) => `${k} ${s.callbacks[k]}`).join(' and ');
       out.push({
         code: 'KLP077', severity: 'info', file: s.file, range: r,
-        related: [{ file: from.statesLoc.file, range: patchStates(from.model).find((o) => sameStateId(o, s.id, s.idText ?? ''))?.range ?? from.statesLoc.range, message: `${from.module} already has state ${idLabel(s)}` }],
-        message: `when ${p.module} is loaded over ${from.module}, state ${idLabel(s)} is carried over, so its ${kinds.join(' and ')} (${kinds.map((k) => s.callbacks[k]).join(', ')}) do not run (semantics §12: a state's callbacks run only when it is introduced or removed). They run only on a machine where no installed patch has the state; migrate ${from.module}'s data in the replacement code, or use a new state id.`,
+        related: [{ file: prev.file, range: prev.range, message: `${from.module} already has state ${idLabel(s)}${kinds.some((k) => prev.callbacks[k]) ? ` (${kinds.filter((k) => prev.callbacks[k]).map((k) => `${k} ${prev.callbacks[k]}`).join(', ')})` : ''}` }],
+        message: `when ${p.module} is loaded over ${from.module}, state ${idLabel(s)} is carried over, so ${p.module}'s ${cbs} ${kinds.length > 1 ? 'do' : 'does'} not run: under the proposed API (semantics §12) a state's callbacks run only when it is introduced or removed. ${kinds.length > 1 ? 'They run' : 'It runs'} only where no installed patch has the state (a fresh install of ${p.module}); do the upgrade's work in the replacement code, or give the new behaviour a state id of its own.`,
       });
     }
     installed = p.replace ? [p] : [...installed, p];
@@ -221,8 +223,16 @@ export function stateApiSeriesFindings(report: SeriesReport): Finding[] {
   return out;
 }
 
-/** Under the proposal, the upstream series findings that use §7's version rule are dropped. */
+/**
+ * Under the proposal, the upstream series findings it contradicts are dropped: KLP042/KLP043
+ * (§7's version rule; KLP071 is the proposal's), KLP032 (object callbacks of replaced
+ * patches: under the proposal none ever runs, KLP070), and KLP051 for the shadow ids of
+ * is_shadow states (freed when the state goes away, kept while a successor carries it).
+ */
 export function stateApiSeriesAdjust(report: SeriesReport, findings: Finding[], option: KernelApiOption | undefined): Finding[] {
   if (seriesApiLevel(report, option) !== 'state-callbacks') return findings;
-  return [...findings.filter((f) => f.code !== 'KLP042' && f.code !== 'KLP043'), ...stateApiSeriesFindings(report)];
+  const shadowStateIds = new Set(report.patches.flatMap((p) => patchStates(p.model).filter((s) => s.isShadow && s.id !== undefined).map((s) => s.id!)));
+  const isShadowLeak = (f: Finding) => f.code === 'KLP051' && (f.related ?? []).some((r) => report.patches.some((p) => p.model.shadowCalls.some((c) => c.id !== undefined && shadowStateIds.has(c.id) && c.file === r.file && contains(c.range, r.range))));
+  const kept = findings.filter((f) => f.code !== 'KLP042' && f.code !== 'KLP043' && f.code !== 'KLP032' && !isShadowLeak(f));
+  return [...kept, ...stateApiSeriesFindings(report)];
 }

@@ -132,7 +132,8 @@ export function proposalView(report: SeriesReport): ProposalView {
   // First pass: which patches are installed at the end under each level; then disable them.
   const probe = buildPath(report, []);
   const end = { upstream: listedAtEnd(run(probe, models, 'upstream')), 'state-callbacks': listedAtEnd(run(probe, models, 'state-callbacks')) };
-  const disable = [...new Set([...end['state-callbacks'], ...end.upstream])];
+  // A series written for the proposal does not build for today's kernel: only its own level counts.
+  const disable = writtenFor === 'state-callbacks' ? end['state-callbacks'] : [...new Set([...end['state-callbacks'], ...end.upstream])];
   const path = buildPath(report, disable);
   const ev = { upstream: run(path, models, 'upstream'), 'state-callbacks': run(path, models, 'state-callbacks') };
 
@@ -199,15 +200,20 @@ export function formatProposalView(v: ProposalView, show: ShowPath = (f) => f): 
   L.push('under the proposed state-callbacks API (semantics §12, not merged; docs/STATE-CALLBACKS.md):');
   L.push(v.writtenFor === 'upstream'
     ? '  the series is written for today\'s API: per-object callbacks do not exist in the proposal, so none of them runs'
-    : '  the series is written for the proposal (state callbacks); "today" below is the upstream kernel, where it would not build');
+    : '  the series is written for the proposal (state callbacks; it does not build for today\'s kernel)');
   L.push('  (path: each patch loaded over the previous ones, then every installed patch disabled, top first)');
   v.steps.forEach((s, i) => {
     const what = s.action === 'insmod' ? `step ${i + 1}: insmod ${s.patch}` : `then: echo 0 > ${s.patch}/enabled`;
     const verdict = (l: ApiLevelName) => (s.result[l] === 'ok' ? (s.action === 'insmod' ? 'accepted' : 'disabled') : s.result[l] === 'absent' ? 'not installed' : 'REFUSED');
     const same = s.result.upstream === s.result['state-callbacks'];
-    L.push(`  ${what}: ${same ? `${verdict('state-callbacks')} under both` : `today ${verdict('upstream')}, under the proposal ${verdict('state-callbacks')}`}`);
-    if (s.refusals['state-callbacks']) L.push(`    proposal: ${s.refusals['state-callbacks']}`);
-    if (s.refusals.upstream && !same) L.push(`    today: ${s.refusals.upstream}`);
+    if (v.writtenFor === 'state-callbacks') {
+      L.push(`  ${what}: ${verdict('state-callbacks')}`);
+      if (s.refusals['state-callbacks']) L.push(`    ${s.refusals['state-callbacks']}`);
+    } else {
+      L.push(`  ${what}: ${same ? `${verdict('state-callbacks')} under both` : `today ${verdict('upstream')}, under the proposal ${verdict('state-callbacks')}`}`);
+      if (s.refusals['state-callbacks']) L.push(`    proposal: ${s.refusals['state-callbacks']}`);
+      if (s.refusals.upstream && !same) L.push(`    today: ${s.refusals.upstream}`);
+    }
     if (v.writtenFor === 'upstream') {
       if (s.objectCallbacks.length) L.push(...wrap(`    object callbacks that stop running: ${list(s.objectCallbacks)}`, 100, '      '));
       if (s.replacedCallbacks.length) L.push(...wrap(`    callbacks of replaced patches that never run today: ${list(s.replacedCallbacks)}`, 100, '      '));

@@ -41,9 +41,13 @@ export interface StateHost<P extends StatePatchRef> {
   evalReturn(b: ValueBinding, p: P): number;
 }
 
-/** The transcript line of a state callback: `<patch module>: <callback function>: state <id>`. */
+/**
+ * The transcript line of a state callback, `<patch module>: <callback function>: state <id>`
+ * (ids above 0xffff in hex, as the timeline shows them): a convention of the simulator, like
+ * the object callbacks' lines of the selftest modules (docs/FIDELITY.md).
+ */
 export function stateCallbackLine(patch: string, cFunction: string, id: number): string {
-  return `${patch}: ${cFunction}: state ${id}`;
+  return `${patch}: ${cFunction}: state ${id > 0xffff ? '0x' + id.toString(16) : id}`;
 }
 
 /** The proposal's message for `echo 0 > enabled` on a patch with a block_disable state. */
