@@ -16,6 +16,12 @@ export function simulateKernel(scope?: vscode.Uri): 'latest' | '6.1' {
   return vscode.workspace.getConfiguration(SECTION, scope).get<string>('simulate.kernel', 'latest') === '6.1' ? '6.1' : 'latest';
 }
 
+/** `klpStudio.kernelApi`: the livepatch API simulated (`simulate --kernel-api`); the server reads it for the rules. */
+export function kernelApi(scope?: vscode.Uri): 'auto' | 'upstream' | 'state-callbacks' {
+  const v = vscode.workspace.getConfiguration(SECTION, scope).get<string>('kernelApi', 'auto');
+  return v === 'upstream' || v === 'state-callbacks' ? v : 'auto';
+}
+
 /** `klpStudio.maxFileSize` in bytes (UTF-16 units of the open document); 0 = no limit. */
 export function maxFileSize(scope?: vscode.Uri): number {
   const kb = vscode.workspace.getConfiguration(SECTION, scope).get<number>('maxFileSizeKB', 2048);

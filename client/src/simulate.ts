@@ -13,7 +13,7 @@ import {
   type SimulateTarget,
   type WorkspaceModule,
 } from '../../common/src/protocol';
-import { simulateDebug, simulateKernel } from './settings';
+import { kernelApi as kernelApiSetting, simulateDebug, simulateKernel } from './settings';
 import type { TranscriptView } from './transcriptView';
 
 export const SimulateCommands = {
@@ -119,11 +119,12 @@ export class Simulator {
     const client = await this.ready();
     const debug = simulateDebug(scope);
     const kernel = simulateKernel(scope);
+    const kernelApi = kernelApiSetting(scope);
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `KLP Studio: simulating ${title}`, cancellable: true },
       async (_progress, token) => {
         try {
-          const r = await client.sendRequest(SimulateRequest.type, { target, debug, kernel }, token);
+          const r = await client.sendRequest(SimulateRequest.type, { target, debug, kernel, ...(kernelApi !== 'auto' ? { kernelApi } : {}) }, token);
           return token.isCancellationRequested ? undefined : r; // cancelled while the answer was on its way
         } catch (err) {
           if (token.isCancellationRequested) return undefined;

@@ -61,6 +61,8 @@ export interface SimulateParams {
   debug?: boolean;
   /** The kernel version profile simulated (`klp-studio simulate --kernel`); default 'latest'. */
   kernel?: 'latest' | '6.1';
+  /** The livepatch API simulated (`klp-studio simulate --kernel-api`); default 'auto' (what the modules use). */
+  kernelApi?: 'auto' | 'upstream' | 'state-callbacks';
 }
 
 export type SimulateResult =

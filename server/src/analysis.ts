@@ -37,6 +37,8 @@ import type { IndexedModule, WorkspaceIndex } from './workspace';
 export interface AnalysisSettings {
   /** Per rule code: a severity, or 'off' to silence it. */
   ruleSeverity: Record<string, Finding['severity'] | 'off'>;
+  /** `klpStudio.kernelApi`: auto (default), upstream or state-callbacks. */
+  kernelApi?: 'auto' | 'upstream' | 'state-callbacks';
 }
 
 /** What a run changed: the files whose diagnostics must be published again. */
@@ -240,7 +242,7 @@ export class Analyzer {
     const previous = this.models.get(key);
     this.models.set(key, model);
     this.current.modules++;
-    const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, sourceText: (f) => this.host.readFile(f), log: this.log });
+    const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log });
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);
@@ -386,6 +388,7 @@ export class Analyzer {
       const [state] = analyseSeries([info], (key) => this.models.get(key), {
         readText: (f) => this.host.readFile(f),
         severity: this.settings.ruleSeverity,
+        kernelApi: this.settings.kernelApi,
         log: this.log,
         summarize: (m) => this.summarize(m),
         memo,

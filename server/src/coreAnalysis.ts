@@ -10,6 +10,7 @@ import { analyzeSeries, type SeriesReport, type StepMemo } from '../../core/src/
 import { summarizePatch, type PatchSummary } from '../../core/src/series/summary';
 import type { LineIndex } from '../../core/src/text';
 import { seriesFindings } from '../../core/src/series/findings';
+import { stateApiSeriesAdjust, type KernelApiOption } from '../../core/src/rules/stateApi';
 import { naturalCompare, readSeriesSpec, type SeriesSpec } from '../../core/src/series/seriesFile';
 import { dirname } from '../../core/src/workspace/modules';
 import type { WorkspaceIndex } from './workspace';
@@ -17,6 +18,8 @@ import type { WorkspaceIndex } from './workspace';
 export interface ModuleCheckContext {
   functions(name: string): CFunction[];
   severity: Record<string, Severity | 'off'>;
+  /** `klpStudio.kernelApi` (rules of the proposed state-callbacks API, core/src/rules/stateApi.ts). */
+  kernelApi?: KernelApiOption;
   sourceText?(file: string): string | undefined;
   log?(message: string): void;
 }
@@ -27,6 +30,7 @@ export function moduleFindings(model: ModuleModel, ctx: ModuleCheckContext): Fin
     return runModuleRules(model, {
       lookupFunction: (name) => ctx.functions(name),
       severity: ctx.severity,
+      ...(ctx.kernelApi ? { kernelApi: ctx.kernelApi } : {}),
       sourceText: ctx.sourceText,
       onRuleError: (family, e) => ctx.log?.(`rule family ${family} failed on ${model.name}: ${e instanceof Error ? e.stack : String(e)}`),
     });
@@ -123,6 +127,7 @@ export function analyseSeries(
   options: {
     readText?: (file: string) => string | undefined;
     severity: Record<string, Severity | 'off'>;
+    kernelApi?: KernelApiOption;
     log?(m: string): void;
     /** Summaries kept by the caller (per model), and the step memo of the series (one series at a time). */
     summarize?: (m: ModuleModel) => PatchSummary;
@@ -137,7 +142,7 @@ export function analyseSeries(
         if (m) models.set(m.name, m);
       }
       const report = analyzeSeries(info.spec, models, { readText: options.readText, summarize: options.summarize, memo: options.memo });
-      const findings = seriesFindings(report);
+      const findings = stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi);
       // Problems of the klp.series file itself are shown on it.
       for (const p of report.problems) {
         if (!p.file) continue;

@@ -2,7 +2,8 @@
 // Wires the connection to one file per feature: documents (incremental sync), workspace
 // index + file watching, the analysis queue and diagnostics, hover, definition, references,
 // symbols, code actions, code lenses and the custom klp/* requests (common/src/protocol.ts).
-// Settings read: `klpStudio.rules.severity` (rule code -> error|warning|information|hint|off).
+// Settings read: `klpStudio.rules.severity` (rule code -> error|warning|information|hint|off),
+// `klpStudio.kernelApi` (auto|upstream|state-callbacks: the rules of the proposed API).
 import {
   createConnection, DidChangeWatchedFilesNotification, FileChangeType, ProposedFeatures, TextDocumentSyncKind,
   type Connection, type InitializeParams, type InitializeResult,
@@ -39,6 +40,12 @@ export function parseSeverities(raw: unknown): Record<string, Severity | 'off'> 
     if (['error', 'warning', 'info', 'hint', 'off'].includes(norm)) out[code.toUpperCase()] = norm as Severity | 'off';
   }
   return out;
+}
+
+/** `klpStudio.kernelApi`: the livepatch API the rules assume (auto when unset or unknown). */
+function kernelApiFromSettings(settings: unknown): 'auto' | 'upstream' | 'state-callbacks' {
+  const v = (settings as { kernelApi?: unknown } | undefined)?.kernelApi;
+  return v === 'upstream' || v === 'state-callbacks' ? v : 'auto';
 }
 
 function severitiesFromSettings(settings: unknown): Record<string, Severity | 'off'> {
@@ -112,6 +119,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     try {
       const s = await connection.workspace.getConfiguration(SETTINGS_SECTION);
       analyzer.settings.ruleSeverity = severitiesFromSettings(s);
+    analyzer.settings.kernelApi = kernelApiFromSettings(s);
     } catch {
       // The client may not answer configuration requests: keep what we have.
     }

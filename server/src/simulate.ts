@@ -58,7 +58,7 @@ export function runSimulation(ctx: ServerContext, p: SimulateParams): SimulateRe
     scenarioPath = (first ? first.key.replace(/[^/]*$/, '') : '/') + `${p.target.kind}.klpsim`;
   }
   const dir = scenarioPath.replace(/\/[^/]*$/, '') || '/';
-  const r = simulateFile(scenarioPath, scenario, ctx.index.roots.filter((d) => d !== dir), ctx.host, { debug: p.debug ?? true, ...(p.kernel ? { kernel: p.kernel } : {}) });
+  const r = simulateFile(scenarioPath, scenario, ctx.index.roots.filter((d) => d !== dir), ctx.host, { debug: p.debug ?? true, ...(p.kernel ? { kernel: p.kernel } : {}), ...(p.kernelApi ? { kernelApi: p.kernelApi } : {}) });
   if (r.errors.length) {
     return {
       ok: false,
