@@ -35,9 +35,12 @@ export class LineIndex {
     const i = first(start);
     const j = first(oldEnd);
     const delta = inserted.length - (oldEnd - start);
-    const starts = old.slice(0, i);
-    for (let k = inserted.indexOf('\n'); k >= 0; k = inserted.indexOf('\n', k + 1)) starts.push(start + k + 1);
-    for (let k = j; k < old.length; k++) starts.push(old[k] + delta);
+    const added: number[] = [];
+    for (let k = inserted.indexOf('\n'); k >= 0; k = inserted.indexOf('\n', k + 1)) added.push(start + k + 1);
+    const starts = new Array<number>(i + added.length + old.length - j);
+    for (let k = 0; k < i; k++) starts[k] = old[k];
+    for (let k = 0; k < added.length; k++) starts[i + k] = added[k];
+    for (let k = j, o = i + added.length; k < old.length; k++, o++) starts[o] = old[k] + delta;
     return new LineIndex(newText, starts);
   }
 
