@@ -1,9 +1,10 @@
 // Summarises a V8 CPU profile (node --cpu-prof, e.g. `npm run bench -- --profile DIR`):
 // self and inclusive time per function, top N, with the share of the non-idle time.
-// Usage: node bench/profile.mjs FILE.cpuprofile [N] [--filter REGEX]
+// Usage: node bench/profile.mjs FILE.cpuprofile [N] [--filter REGEX] [--skip-ms MS]
+// (--skip-ms: leave out the first MS of the profile, e.g. start-up and the first parse).
 import * as fs from 'node:fs';
 
-export function summarise(file, top = 25, filter) {
+export function summarise(file, top = 25, filter, skipMs = 0) {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8'));
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const parent = new Map();
@@ -11,7 +12,10 @@ export function summarise(file, top = 25, filter) {
   // Time per sample: the deltas (microseconds).
   const self = new Map();
   const deltas = prof.timeDeltas;
+  let t = 0;
   for (let i = 0; i < prof.samples.length; i++) {
+    t += deltas[i] ?? 0;
+    if (t < skipMs * 1000) continue;
     const dt = deltas[i + 1] ?? 0;
     self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + dt);
   }
@@ -60,5 +64,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const fi = args.indexOf('--filter');
   const filter = fi >= 0 ? args.splice(fi, 2)[1] : undefined;
-  console.log(summarise(args[0], Number(args[1] ?? 25), filter));
+  const si = args.indexOf('--skip-ms');
+  const skip = si >= 0 ? Number(args.splice(si, 2)[1]) : 0;
+  console.log(summarise(args[0], Number(args[1] ?? 25), filter, skip));
 }

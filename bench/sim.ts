@@ -7,7 +7,7 @@ import { runScenario } from '../core/src/sim';
 import { parseScenario } from '../core/src/scenario/parse';
 import type { SimModuleSpec } from '../core/src/sim/spec';
 
-interface Size { tasks: number; funcs: number; patches: number }
+export interface Size { tasks: number; funcs: number; patches: number }
 
 /** Patch i patches every function except a window of 5% that moves along the series (NOPs). */
 function patchSpec(i: number, funcs: number): SimModuleSpec {
@@ -66,7 +66,7 @@ function scenarioText(s: Size): string {
   return lines.join('\n') + '\n';
 }
 
-function run(s: Size): { parseMs: number; runMs: number; events: number; lines: number; transcript: string[] } {
+export function run(s: Size): { parseMs: number; runMs: number; events: number; lines: number; transcript: string[] } {
   const modules = new Map<string, SimModuleSpec>();
   for (let i = 1; i <= s.patches; i++) modules.set(`lp_${i}`, patchSpec(i, s.funcs));
   const text = scenarioText(s);
@@ -82,27 +82,54 @@ function run(s: Size): { parseMs: number; runMs: number; events: number; lines: 
   return { parseMs, runMs, events: r.events.length, lines: r.transcript.length, transcript: r.transcript };
 }
 
+/**
+ * Scaling in tasks x functions for bench/main.ts: CPU ms (best of RUNS) of a 4x4 grid corner
+ * set, and the growth exponents: log(T(4x) / T(x)) / log 4 along tasks, along functions and
+ * along both at once (1 = linear).
+ */
+export function scaling(patches = 20, runs = 3, base = { tasks: 2000, funcs: 250 }): {
+  cells: { tasks: number; funcs: number; ms: number; events: number }[];
+  tasks: number; funcs: number; both: number;
+} {
+  run({ tasks: 500, funcs: 100, patches: 5 }); // warm-up
+  const cell = (tasks: number, funcs: number) => {
+    const xs = Array.from({ length: runs }, () => run({ tasks, funcs, patches }));
+    const best = xs.reduce((a, b) => (a.runMs <= b.runMs ? a : b));
+    return { tasks, funcs, ms: best.runMs, events: best.events };
+  };
+  const a = cell(base.tasks, base.funcs);
+  const t = cell(base.tasks * 4, base.funcs);
+  const f = cell(base.tasks, base.funcs * 4);
+  const b = cell(base.tasks * 4, base.funcs * 4);
+  const exp = (x: number, y: number) => Math.log(y / x) / Math.log(4);
+  return { cells: [a, t, f, b], tasks: exp(a.ms, t.ms), funcs: exp(a.ms, f.ms), both: exp(a.ms, b.ms) };
+}
+
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(name);
   return i > 0 ? parseInt(process.argv[i + 1], 10) : dflt;
 }
 
-const main = { tasks: arg('--tasks', 10000), funcs: arg('--funcs', 2000), patches: arg('--patches', 50) };
-run({ tasks: 500, funcs: 100, patches: 5 }); // warm-up
-const r = run(main);
-console.log(`simulate: ${main.tasks} tasks, ${main.funcs} functions, ${main.patches} cumulative patches (stalls, signals, force)`);
-console.log(`  parse ${r.parseMs.toFixed(0)} ms, run ${r.runMs.toFixed(0)} ms CPU, ${r.events} events (${Math.round(r.events / (r.runMs / 1000))} events/s), ${r.lines} transcript lines`);
-if (process.argv.includes('--transcript')) console.log(r.transcript.join('\n'));
-if (process.argv.includes('--grid')) {
-  console.log('\n| tasks \\ functions | ' + [250, 1000, 2000, 4000].join(' | ') + ' |');
-  console.log('|---|---|---|---|---|');
-  for (const tasks of [1000, 5000, 10000, 20000]) {
-    const cells = [250, 1000, 2000, 4000].map((funcs) => {
-      // Best of three: the machine may be shared.
-      const xs = [0, 1, 2].map(() => run({ tasks, funcs, patches: main.patches }));
-      const best = xs.reduce((a, b) => (a.runMs <= b.runMs ? a : b));
-      return `${best.runMs.toFixed(0)} ms (${(best.events / 1000).toFixed(0)}k ev)`;
-    });
-    console.log(`| ${tasks} | ${cells.join(' | ')} |`);
+function main(): void {
+  const size = { tasks: arg('--tasks', 10000), funcs: arg('--funcs', 2000), patches: arg('--patches', 50) };
+  run({ tasks: 500, funcs: 100, patches: 5 }); // warm-up
+  const r = run(size);
+  console.log(`simulate: ${size.tasks} tasks, ${size.funcs} functions, ${size.patches} cumulative patches (stalls, signals, force)`);
+  console.log(`  parse ${r.parseMs.toFixed(0)} ms, run ${r.runMs.toFixed(0)} ms CPU, ${r.events} events (${Math.round(r.events / (r.runMs / 1000))} events/s), ${r.lines} transcript lines`);
+  if (process.argv.includes('--transcript')) console.log(r.transcript.join('\n'));
+  if (process.argv.includes('--grid')) {
+    console.log('\n| tasks \\ functions | ' + [250, 1000, 2000, 4000].join(' | ') + ' |');
+    console.log('|---|---|---|---|---|');
+    for (const tasks of [1000, 5000, 10000, 20000]) {
+      const cells = [250, 1000, 2000, 4000].map((funcs) => {
+        // Best of three: the machine may be shared.
+        const xs = [0, 1, 2].map(() => run({ tasks, funcs, patches: size.patches }));
+        const best = xs.reduce((a, b) => (a.runMs <= b.runMs ? a : b));
+        return `${best.runMs.toFixed(0)} ms (${(best.events / 1000).toFixed(0)}k ev)`;
+      });
+      console.log(`| ${tasks} | ${cells.join(' | ')} |`);
+    }
   }
 }
+
+if (require.main === module) main();

@@ -219,6 +219,10 @@ export class Analyzer {
       this.runs++;
     }
     if (touched.size) this.publish(touched);
+    // Old trees are deleted once the diagnostics are out (off the edit's critical path).
+    setImmediate(() => {
+      for (const d of this.docs.all()) d.c?.releaseRetired();
+    });
     if (this.pending.size || this.seriesPending()) this.kick();
     else if (!this.timer) {
       const w = this.idleWaiters;
