@@ -8,6 +8,7 @@ import type { KlpObject, KlpState, ModuleModel } from '../../core/src/model';
 import { type ServerContext, seriesModels, wordAt } from './context';
 import { carriedStates, CallbackSlot, patchedFunctions, patchOfObject, replaces, StructName, targetAt, Target } from './navigate';
 import { uriToPath } from './uris';
+import { stateApiHover } from './hoverStateApi';
 
 const FIELDS: Record<StructName, Record<string, string>> = {
   klp_patch: {
@@ -97,6 +98,9 @@ function stateSummary(s: KlpState): string {
 }
 
 function hoverFor(ctx: ServerContext, key: string, model: ModuleModel, t: Target): MarkupContent | undefined {
+  // Under the proposed state-callbacks API (semantics §12) callbacks, states and shadow ids mean other things.
+  const proposal = stateApiHover(ctx, key, model, t);
+  if (proposal) return proposal;
   switch (t.kind) {
     case 'field': {
       const text = FIELDS[t.struct][t.field];
