@@ -345,6 +345,17 @@ function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, p
 }
 
 /**
+ * Longest argument text kept for a call site. Nested calls (`f(f(f(...)))`) would otherwise
+ * store every argument's full text, quadratic in the nesting: 40 kB of hostile source made
+ * a 150 MB model. No rule reads more than the start of an argument.
+ */
+export const MAX_ARG_TEXT = 256;
+
+function capText(s: string): string {
+  return s.length > MAX_ARG_TEXT ? s.slice(0, MAX_ARG_TEXT) + '…' : s;
+}
+
+/**
  * The body facts of a function: calls (and the shadow-variable, state and klp_enable_patch
  * calls among them), returns, global writes, static locals. Done on demand: only for the
  * functions an analysis can ask about.
@@ -387,7 +398,7 @@ export function extractBody(fn: CFunction, body: SyntaxNode, src: ParsedSource, 
     const callee = c.childForFieldName('function');
     if (!callee || callee.type !== 'identifier') continue;
     const argNodes = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is SyntaxNode => !!a && a.type !== 'comment');
-    const call: CallSite = { callee: callee.text, args: argNodes.map(T), argRanges: argNodes.map(R), range: R(c) };
+    const call: CallSite = { callee: callee.text, args: argNodes.map((a) => capText(T(a))), argRanges: argNodes.map(R), range: R(c) };
     facts.calls.push(call);
     const op = SHADOW_OPS[call.callee];
     if (op) {

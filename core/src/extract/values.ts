@@ -124,6 +124,13 @@ function evalArithmetic(text: string, scope: ValueScope, depth: number): number 
 
 /** Evaluates an expression node of the tree, with `text` read from the original source. */
 export function evalNode(node: SyntaxNode, original: string, scope: ValueScope): Value {
+  // Parentheses and casts are unwrapped in a loop, never by recursion: `(int)(int)...1`
+  // ten thousand deep would overflow the stack and lose the whole module's model.
+  for (;;) {
+    const inner = node.type === 'parenthesized_expression' ? node.namedChild(0) : node.type === 'cast_expression' ? node.childForFieldName('value') : null;
+    if (!inner) break;
+    node = inner;
+  }
   const text = original.slice(node.startIndex, node.endIndex);
   switch (node.type) {
     case 'number_literal': {
@@ -138,14 +145,9 @@ export function evalNode(node: SyntaxNode, original: string, scope: ValueScope):
       return { kind: 'bool', value: node.type === 'true', text };
     case 'null':
       return { kind: 'null', text };
-    case 'parenthesized_expression': {
-      const inner = node.namedChild(0);
-      return inner ? evalNode(inner, original, scope) : { kind: 'expr', text };
-    }
-    case 'cast_expression': {
-      const v = node.childForFieldName('value');
-      return v ? evalNode(v, original, scope) : { kind: 'expr', text };
-    }
+    case 'parenthesized_expression':
+    case 'cast_expression':
+      return { kind: 'expr', text }; // empty: `()`, or a cast without a value
     case 'identifier': {
       if (text === 'NULL') return { kind: 'null', text };
       if (scope.params.has(text)) return { kind: 'param', name: text, text };
