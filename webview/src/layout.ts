@@ -11,6 +11,7 @@ import type {
 } from '../../core/src/sim/events';
 
 import type { TimelineInput } from '../../core/src/timeline/input';
+import { STATE_CALLBACK_SKIP_TEXT, stateApiItem, stateManagedShadowIds } from './stateApiLayout';
 
 export type { TimelineInput };
 
@@ -170,7 +171,7 @@ export interface TimelineModel {
 // Steps (slots)
 
 /** Events that never get a step of their own: they belong to the step before them. */
-const ATTACHED = new Set<SimEvent['kind']>(['patch-list', 'sysfs', 'param', 'end', 'directive', 'output', 'note', 'sysctl']);
+const ATTACHED = new Set<SimEvent['kind']>(['patch-list', 'sysfs', 'param', 'end', 'directive', 'output', 'note', 'sysctl', 'api-level']);
 
 /** Adjacent events with the same key share a step (e.g. the functions one patch pushes). */
 function groupKey(e: SimEvent): string | undefined {
@@ -335,6 +336,11 @@ export function describe(e: SimEvent): string {
       ? `${e.callback} of ${e.patch} for ${e.object} ${CALLBACK_SKIP_TEXT[e.skipped] ?? 'not run'}`
       : (e.line ?? `${e.patch}: ${e.cFunction ?? e.callback}: ${e.object}`);
     case 'system-state': return `state ${e.id} v${e.version} ${e.change}${e.owner ? ` (owner ${e.owner})` : ''}`;
+    case 'state-callback': return e.skipped
+      ? `${e.callback} of ${e.patch} for state ${idText(e.state)} not run: ${STATE_CALLBACK_SKIP_TEXT[e.skipped] ?? e.skipped}`
+      : (e.line ?? `${e.patch}: ${e.cFunction}: state ${idText(e.state)}`);
+    case 'shadow-lifetime': return `shadow id ${idText(e.id)} ${e.change === 'bound' ? 'bound to' : 'freed with'} ${e.patch}'s state${e.dtor ? ` (dtor ${e.dtor})` : ''}`;
+    case 'api-level': return `simulating the proposed state-callbacks API (${e.chosenBy === 'option' ? 'chosen' : 'detected'})`;
     case 'sysfs': return `${e.op} ${e.path}${e.value !== undefined ? ` = ${e.value}` : ''}${e.result ? ` (error ${e.result})` : ''}`;
     case 'param': return `${e.module}.${e.param} = ${e.value}`;
     case 'sysctl': return `${e.key} = ${e.value}${e.result ? ` (refused: ${e.result})` : ''}`;
@@ -504,6 +510,8 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
   let lastRetryItem: Item | undefined;
   const lastBlocked = new Map<string, Item>(); // task -> its last blocked marker (merges repeats)
   const shadowState = new Map<number, 'live' | 'leaked' | 'freed'>();
+  // Proposed state-callbacks API (semantics §12): ids whose lifetime an is_shadow state decides (./stateApiLayout.ts).
+  const managedShadow = stateManagedShadowIds(input.events);
   const failedCommands = new Set<number>();
   let curCommand: CommandBand | undefined;
 
@@ -590,6 +598,7 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
     const ids = new Set<number>();
     for (const [, v] of patchInfo) for (const id of [...(v.shadow?.alloc ?? []), ...(v.shadow?.free ?? []), ...(v.shadow?.get ?? [])]) ids.add(id);
     for (const id of [...ids].sort((x, y) => x - y)) {
+      if (managedShadow.has(id)) continue;
       const l = b.lane(`shadow:${id}`, () => ({ section: 'shadow', label: `shadow id ${idText(id)}` }));
       const state = shadowState.get(id);
       const allocators = alive.filter(([, v]) => v.shadow?.alloc.includes(id)).map(([n]) => n);
@@ -870,6 +879,10 @@ export function layoutTimeline(input: TimelineInput): TimelineModel {
         if (e.returned !== undefined && e.returned !== 0) failedCommands.add(e.command);
         break;
       }
+      case 'state-callback':
+      case 'shadow-lifetime':
+        stateApiItem(e, slot, seq, { builder: b, patchLane, refs, failedCommands });
+        break;
       case 'system-state': {
         const l = b.lane(`state:${e.id}`, () => ({ section: 'states', label: `state ${idText(e.id)}` }));
         b.addSources(l, refs(e, 'state'));
