@@ -178,21 +178,45 @@ export function stateChanges(patch: PatchSummary, installed: PatchSummary[]): St
   return out.sort((a, b) => a.id - b.id);
 }
 
+/** Function keys of a summary's funcs (by index), computed once per summary. */
+const keysCache = new WeakMap<PatchSummary, string[]>();
+function funcKeys(p: PatchSummary): string[] {
+  let keys = keysCache.get(p);
+  if (!keys) keysCache.set(p, (keys = p.funcs.map((f) => funcKey(f.object, f.oldName, f.sympos))));
+  return keys;
+}
+
+type Top = Map<string, { p: PatchSummary; f: PatchSummary['funcs'][number] }>;
+/** The patch on top of each function when only P is installed (the common case: cumulative series). */
+const topCache = new WeakMap<PatchSummary, Top>();
+
+/** The installed version of each function: the last of INSTALLED that patches it. */
+function topOf(installed: PatchSummary[]): Top {
+  if (installed.length === 1 && topCache.has(installed[0])) return topCache.get(installed[0])!;
+  const top: Top = new Map();
+  for (const o of installed) {
+    const keys = funcKeys(o);
+    o.funcs.forEach((f, i) => top.set(keys[i], { p: o, f }));
+  }
+  if (installed.length === 1) topCache.set(installed[0], top);
+  return top;
+}
+
 function functionChanges(patch: PatchSummary, installed: PatchSummary[]): FunctionChange[] {
-  const top = new Map<string, { p: PatchSummary; f: PatchSummary['funcs'][number] }>();
-  for (const o of installed) for (const f of o.funcs) top.set(funcKey(f.object, f.oldName, f.sympos), { p: o, f });
+  const top = topOf(installed);
+  const keys = funcKeys(patch);
   const out: FunctionChange[] = [];
   const mine = new Set<string>();
-  for (const f of patch.funcs) {
-    const key = funcKey(f.object, f.oldName, f.sympos);
+  for (let i = 0; i < patch.funcs.length; i++) {
+    const f = patch.funcs[i];
+    const key = keys[i];
     if (mine.has(key)) continue;
     mine.add(key);
     const prev = top.get(key);
-    const base = { object: f.object, name: f.oldName, sympos: f.sympos, loc: f.loc };
-    if (!prev) { out.push({ ...base, status: 'new' }); continue; }
+    if (!prev) { out.push({ object: f.object, name: f.oldName, sympos: f.sympos, loc: f.loc, status: 'new' }); continue; }
     const compared = f.fingerprint !== undefined && prev.f.fingerprint !== undefined;
     const status: FunctionStep = !patch.replace ? 'stacked' : compared && f.fingerprint === prev.f.fingerprint ? 'kept' : 'changed';
-    out.push({ ...base, status, from: prev.p.module, prevLoc: prev.f.loc, compared });
+    out.push({ object: f.object, name: f.oldName, sympos: f.sympos, loc: f.loc, status, from: prev.p.module, prevLoc: prev.f.loc, compared });
   }
   if (patch.replace) {
     for (const [key, prev] of top) {
