@@ -2,12 +2,15 @@
 // A C document is a CDocument: each change edits the old tree and reparses incrementally,
 // never from scratch. Other documents (klp.series, Kbuild, .klpsim) are kept as text. The
 // overlay FileHost makes unsaved editor contents win over the disk for the whole server.
+// A C document larger than the analysis size limit (common/src/sizeLimit.ts) is kept as
+// plain text, never parsed, and reads as empty through the overlay until it shrinks.
 import type {
   DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
 } from 'vscode-languageserver/node';
 import { CDocument } from '../../core/src/cparse/document';
 import type { FileHost } from '../../core/src/host';
 import { LineIndex } from '../../core/src/text';
+import type { FileSizeLimit } from '../../common/src/sizeLimit';
 import { UriBook, uriToPath } from './uris';
 
 export interface OpenDocument {
@@ -18,8 +21,10 @@ export interface OpenDocument {
   version: number;
   /** Set for C sources and headers. */
   c?: CDocument;
-  /** The text of a non-C document. */
+  /** The text of a non-C document, or of a C document over the size limit. */
   plain?: string;
+  /** A C document over the size limit: not parsed, not analysed. */
+  tooLarge?: boolean;
 }
 
 export type DocumentEvent = 'open' | 'change' | 'close';
@@ -32,7 +37,7 @@ export class DocumentStore {
   private readonly docs = new Map<string, OpenDocument>();
   private readonly listeners: ((doc: OpenDocument, event: DocumentEvent) => void)[] = [];
 
-  constructor(readonly uris: UriBook) {}
+  constructor(readonly uris: UriBook, private readonly limit?: FileSizeLimit) {}
 
   onDidChange(listener: (doc: OpenDocument, event: DocumentEvent) => void): void {
     this.listeners.push(listener);
@@ -62,7 +67,7 @@ export class DocumentStore {
     this.docs.get(path)?.c?.dispose();
     const { languageId, version, text } = p.textDocument;
     const doc: OpenDocument = { uri: p.textDocument.uri, path, languageId, version };
-    if (isCSource(path, languageId)) doc.c = new CDocument(path, text);
+    if (isCSource(path, languageId)) this.setCText(doc, text);
     else doc.plain = text;
     this.docs.set(path, doc);
     this.emit(doc, 'open');
@@ -75,6 +80,7 @@ export class DocumentStore {
     doc.version = p.textDocument.version ?? doc.version + 1;
     if (doc.c) {
       doc.c.applyChanges(p.contentChanges.map((ch) => ('range' in ch ? { range: ch.range, text: ch.text } : { text: ch.text })));
+      if (this.limit?.over(doc.path, doc.c.text.length)) this.setCText(doc, doc.c.text);
     } else {
       let text = doc.plain ?? '';
       for (const ch of p.contentChanges) {
@@ -84,6 +90,7 @@ export class DocumentStore {
         } else text = ch.text;
       }
       doc.plain = text;
+      if (doc.tooLarge) this.setCText(doc, text);
     }
     this.emit(doc, 'change');
   }
@@ -94,6 +101,8 @@ export class DocumentStore {
     if (!doc) return;
     this.docs.delete(doc.path);
     doc.c?.dispose();
+    // The disk version is checked again when it is read.
+    if (doc.tooLarge) this.limit?.over(doc.path, 0);
     this.emit(doc, 'close');
   }
 
@@ -102,10 +111,38 @@ export class DocumentStore {
     return {
       readFile: (p) => {
         const doc = this.docs.get(p);
+        if (doc?.tooLarge) return '';
         return doc ? this.textOf(doc) : disk.readFile(p);
       },
       readDir: (p) => disk.readDir(p),
     };
+  }
+
+  /** After a change of the limit: C documents cross it in either direction. Returns the documents that did. */
+  reapplyLimit(): OpenDocument[] {
+    const out: OpenDocument[] = [];
+    for (const doc of this.docs.values()) {
+      if (!doc.c && !doc.tooLarge) continue;
+      const was = !!doc.tooLarge;
+      this.setCText(doc, this.textOf(doc));
+      if (was !== !!doc.tooLarge) out.push(doc);
+    }
+    return out;
+  }
+
+  /** Sets a C document's text: parsed (CDocument) under the size limit, plain text over it. */
+  private setCText(doc: OpenDocument, text: string): void {
+    const over = this.limit?.over(doc.path, text.length) ?? false;
+    if (over) {
+      doc.c?.dispose();
+      doc.c = undefined;
+      doc.plain = text;
+      doc.tooLarge = true;
+    } else if (!doc.c) {
+      doc.c = new CDocument(doc.path, text);
+      doc.plain = undefined;
+      doc.tooLarge = undefined;
+    }
   }
 
   private emit(doc: OpenDocument, event: DocumentEvent): void {

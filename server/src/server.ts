@@ -11,6 +11,8 @@ import {
 import { initParser } from '../../core/src/cparse/parser';
 import type { Severity } from '../../core/src/findings';
 import { nodeHost } from '../../common/src/nodeHost';
+import { FileSizeLimit } from '../../common/src/sizeLimit';
+import { maxKBFromSettings, sizeFindings } from './sizeLimit';
 import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest } from '../../common/src/protocol';
 import { Analyzer } from './analysis';
 import { codeActions } from './codeActions';
@@ -67,14 +69,27 @@ function safe<P, R>(ctx: { log(m: string): void }, name: string, fallback: R, fn
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const uris = new UriBook();
-  const docs = new DocumentStore(uris);
-  const host = docs.overlay(nodeHost);
+  // Files over klpStudio.analysis.maxFileSizeKB read as empty and say so (./sizeLimit.ts).
+  const sizeLimit = new FileSizeLimit();
+  const docs = new DocumentStore(uris, sizeLimit);
+  const host = docs.overlay(sizeLimit.wrap(nodeHost));
   const index = new WorkspaceIndex(host);
   const log = (m: string) => connection.console.log(m);
   let analyzer!: Analyzer;
   /** Parse errors of open .klpsim documents. */
   const scenarioErrors = new Map<string, Finding[]>();
-  const publisher = new DiagnosticsPublisher(connection, uris, (p) => scenarioErrors.get(p) ?? analyzer.findingsFor(p), (p) => docs.get(p)?.version);
+  const publisher = new DiagnosticsPublisher(connection, uris, (p) => scenarioErrors.get(p) ?? sizeFindings(sizeLimit, p) ?? analyzer.findingsFor(p), (p) => docs.get(p)?.version);
+  const sizeChanged = new Set<string>();
+  sizeLimit.onChange = (p) => {
+    const m = sizeLimit.message(p, 'klpStudio.analysis.maxFileSizeKB');
+    if (m) log(`${p}: ${m}`);
+    if (!sizeChanged.size) setImmediate(() => {
+      const files = [...sizeChanged];
+      sizeChanged.clear();
+      publisher.publish(files);
+    });
+    sizeChanged.add(p);
+  };
   analyzer = new Analyzer(index, docs, host, (files) => {
     for (const f of files) analyzer.published.add(f);
     publisher.publish(files);
@@ -84,6 +99,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let caps: InitializeParams['capabilities'] = {};
   let initOptions: unknown;
   let indexed: Promise<void> = Promise.resolve();
+  let indexStarted = false;
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     caps = params.capabilities;
@@ -95,7 +111,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     index.setRoots(roots);
     // initializationOptions: { klpStudio: {...} }, { settings: { klpStudio: {...} } } or the section itself.
     const io = initOptions as { settings?: Record<string, unknown>; klpStudio?: unknown } | undefined;
-    analyzer.settings.ruleSeverity = severitiesFromSettings(io?.settings?.[SETTINGS_SECTION] ?? io?.[SETTINGS_SECTION] ?? io?.settings ?? io);
+    applySettings(io?.settings?.[SETTINGS_SECTION] ?? io?.[SETTINGS_SECTION] ?? io?.settings ?? io);
     await initParser();
     return {
       capabilities: {
@@ -114,12 +130,23 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     };
   });
 
+  /** Rule severities and the analysis size limit from the settings section. */
+  function applySettings(s: unknown): void {
+    analyzer.settings.ruleSeverity = severitiesFromSettings(s);
+    analyzer.settings.kernelApi = kernelApiFromSettings(s);
+    const kb = maxKBFromSettings(s);
+    if (kb === undefined || sizeLimit.maxBytes === new FileSizeLimit(kb).maxBytes) return;
+    sizeLimit.setMaxKB(kb);
+    for (const d of docs.reapplyLimit()) analyzer.schedule(index.modulesOf(d.path).map((m) => m.key));
+    // Skipped headers were not followed: rediscover the modules.
+    if (indexStarted) structuralChange();
+  }
+
   async function loadSettings(): Promise<void> {
     if (!caps.workspace?.configuration) return;
     try {
       const s = await connection.workspace.getConfiguration(SETTINGS_SECTION);
-      analyzer.settings.ruleSeverity = severitiesFromSettings(s);
-    analyzer.settings.kernelApi = kernelApiFromSettings(s);
+      applySettings(s);
     } catch {
       // The client may not answer configuration requests: keep what we have.
     }
@@ -172,12 +199,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       });
     }
     await loadSettings();
+    indexStarted = true;
     indexed = reindex('Indexing livepatch modules');
   });
 
   connection.onDidChangeConfiguration(async (p) => {
     const s = (p.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
-    if (s) analyzer.settings.ruleSeverity = severitiesFromSettings(s);
+    if (s) applySettings(s);
     else await loadSettings();
     analyzer.scheduleAll();
   });

@@ -159,16 +159,21 @@ export function discoverModules(dir: string, host: FileHost): { name: string; fi
     const parts = (k.parts ?? [join(dirname(k.kbuild), `${k.name}.c`)]).filter((p) => host.readFile(p) !== undefined);
     if (!parts.length) continue;
     parts.forEach((p) => claimed.add(normalize(p)));
+    const files = followIncludes(parts, host);
+    if (!files.length) continue; // the parts vanished since they were read
     names.add(k.name);
-    out.push({ name: k.name, files: followIncludes(parts, host) });
+    out.push({ name: k.name, files });
   }
   for (const f of walk(dir, host, (n) => n.endsWith('.c'))) {
     const nf = normalize(f);
     if (claimed.has(nf)) continue;
     const name = moduleNameOf(f);
     if (names.has(name)) continue;
+    // A name that cannot be read (a FIFO, a device, a file gone since the walk) is no module.
+    const files = followIncludes([nf], host);
+    if (!files.length) continue;
     names.add(name);
-    out.push({ name, files: followIncludes([nf], host) });
+    out.push({ name, files });
   }
   return out;
 }
