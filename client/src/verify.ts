@@ -3,6 +3,8 @@
 // a child Node process) with a cancellable progress notification, then shows the
 // simulator's transcript beside the real kernel's as a diff editor, with the verdict and
 // the notes in a message. Cancel kills the run (the CLI stops QEMU and cleans up).
+// It builds the workspace's modules and boots them, so it needs a trusted workspace
+// (package.json capabilities.untrustedWorkspaces: limited; docs/RELIABILITY.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -91,6 +93,11 @@ export function registerVerify(context: vscode.ExtensionContext): void {
     output,
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     vscode.commands.registerCommand(VERIFY_COMMAND, async (uri?: vscode.Uri) => {
+      if (!vscode.workspace.isTrusted) {
+        void vscode.window.showWarningMessage('KLP Studio: Verify builds the workspace\'s modules with gcc and runs them in a virtual machine, so it needs a trusted workspace.', 'Manage Workspace Trust')
+          .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+        return undefined;
+      }
       const scenario = await pickScenario(uri);
       if (!scenario) return undefined;
       const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
