@@ -32,7 +32,36 @@ interface Entry {
   /** ERROR nodes in the item (itself included), in tree order; at most MAX_ERRORS. */
   errors: Range[];
   /** Body facts of a function definition, once asked for. */
-  body?: BodyFacts;
+  body: BodyFacts | undefined;
+  /** Which facts it has (K_* bits): the per-update passes test these, not the facts' varied shapes. */
+  kinds: number;
+}
+
+const K_FUNCTIONS = 1;
+const K_DEFINITION = 2;
+const K_GLOBALS = 4;
+const K_TABLES = 8;
+const K_PARAMS = 16;
+const K_INCLUDE = 32;
+const K_MACRO_USES = 64;
+const K_SCOPE = 128;
+
+function kindsOf(type: string, f: ItemFacts): number {
+  let k = 0;
+  if (f.functions) k |= K_FUNCTIONS;
+  if (type === 'function_definition' && f.functions?.length && !f.functions[0].isPrototype) k |= K_DEFINITION;
+  if (f.globals) k |= K_GLOBALS;
+  if (f.patches || f.funcArrays || f.objArrays || f.stateArrays) k |= K_TABLES;
+  if (f.params) k |= K_PARAMS;
+  if (f.include) k |= K_INCLUDE;
+  if (f.macroUses) k |= K_MACRO_USES;
+  if (f.macro || f.paramName !== undefined) k |= K_SCOPE;
+  return k;
+}
+
+/** A cache entry (always the same shape). */
+function makeEntry(type: string, start: Position, facts: ItemFacts, errors: Range[], body?: BodyFacts): Entry {
+  return { type, start, facts, errors, body, kinds: kindsOf(type, facts) };
 }
 
 /** An item of the current tree. `node` only when it was read from the tree this update. */
@@ -40,7 +69,7 @@ interface Item {
   entry: Entry | undefined;
   startIndex: number;
   endIndex: number;
-  node?: SyntaxNode;
+  node: SyntaxNode | undefined;
 }
 
 /** An ERROR node that holds items (half-typed code). */
@@ -142,7 +171,10 @@ export class IncrementalModuleExtractor {
       this.stats.ms = { walk: t1 - t0, extract: t2 - t1, assemble: performance.now() - t2 };
     } catch (e) {
       if (process.env.KLP_DEBUG_EXTRACT) console.error(e);
-      // Never throw: keep whatever was assembled before the unexpected shape.
+      // Never throw: keep whatever was assembled before the unexpected shape. The caches may
+      // be half updated: the next update starts afresh.
+      this.files.clear();
+      this.scopeKey = undefined;
     }
     return model;
   }
@@ -197,66 +229,105 @@ export class IncrementalModuleExtractor {
    * touches, and reads the tree only where something changed. Undefined: not describable.
    */
   private collectChanged(src: ParsedSource, prev: FileState, steps: DocumentStep[]): FileState | undefined {
-    interface Mapped { item: Item; s: number; e: number; dirty: boolean }
-    const olds: Mapped[] = prev.items.map((item) => ({ item, s: item.startIndex, e: item.endIndex, dirty: false }));
+    for (const step of steps) if (!step.changed) return undefined;
+    // Offsets of the previous items, mapped through the edits (typed arrays: a 50,000-line
+    // file has thousands of items, and this runs on every keystroke). Items are in source
+    // order and do not overlap, so both columns stay sorted.
+    const olds = prev.items;
+    const n = olds.length;
+    const S = new Float64Array(n);
+    const E = new Float64Array(n);
+    const D = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      S[i] = olds[i].startIndex;
+      E[i] = olds[i].endIndex;
+    }
+    /** Index of the first item whose end is at or after OFFSET. */
+    const firstEndingAt = (offset: number) => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (E[mid] < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     const oldMarks = prev.marks.map((m) => ({ mark: m, s: m.startIndex, e: m.endIndex, dirty: false }));
     const spans: Span[] = [];
     let firstEdit = Infinity;
     for (const step of steps) {
-      if (!step.changed) return undefined;
       for (const ed of step.edits) {
         firstEdit = Math.min(firstEdit, ed.start);
         const delta = ed.newEnd - ed.oldEnd;
         const lo = (p: number) => (p < ed.start ? p : p >= ed.oldEnd ? p + delta : ed.start);
         const hi = (p: number) => (p <= ed.start ? p : p >= ed.oldEnd ? p + delta : ed.newEnd);
-        for (const list of [olds, oldMarks]) {
-          for (const x of list) {
-            if (x.e < ed.start) continue;
-            if (x.s <= ed.oldEnd) x.dirty = true;
-            x.s = lo(x.s);
-            x.e = hi(x.e);
-          }
+        for (let i = firstEndingAt(ed.start); i < n; i++) {
+          if (S[i] <= ed.oldEnd) D[i] = 1;
+          S[i] = lo(S[i]);
+          E[i] = hi(E[i]);
+        }
+        for (const x of oldMarks) {
+          if (x.e < ed.start) continue;
+          if (x.s <= ed.oldEnd) x.dirty = true;
+          x.s = lo(x.s);
+          x.e = hi(x.e);
         }
         for (const sp of spans) { sp.s = lo(sp.s); sp.e = hi(sp.e); }
         spans.push({ s: ed.start, e: ed.newEnd });
       }
-      for (const r of step.changed) {
+      for (const r of step.changed!) {
         spans.push({ s: r.start, e: r.end });
-        for (const list of [olds, oldMarks]) for (const x of list) if (x.e >= r.start && x.s <= r.end) x.dirty = true;
+        for (let i = firstEndingAt(r.start); i < n && S[i] <= r.end; i++) D[i] = 1;
+        for (const x of oldMarks) if (x.e >= r.start && x.s <= r.end) x.dirty = true;
       }
     }
-    for (const x of olds) if (x.dirty) spans.push({ s: x.s, e: x.e });
+    for (let i = 0; i < n; i++) if (D[i]) spans.push({ s: S[i], e: E[i] });
+    /** Kept (not dirty) items touching the (merged, sorted) spans. */
+    const keptTouching = (sps: Span[]) => {
+      const out: Span[] = [];
+      for (const sp of sps) for (let i = firstEndingAt(sp.s); i < n && S[i] <= sp.e; i++) if (!D[i]) out.push({ s: S[i], e: E[i] });
+      return out;
+    };
 
     // Read the tree over the dirty spans, widened until no item straddles their borders.
-    const kept = olds.filter((x) => !x.dirty);
     let dirty = mergeSpans(spans);
     let found: Found;
     for (;;) {
       found = walkSpans(src.tree, dirty);
-      const wider = mergeSpans([...dirty, ...found.items.map((n) => ({ s: n.startIndex, e: n.endIndex })), ...kept.filter((x) => touches(dirty, x.s, x.e)).map((x) => ({ s: x.s, e: x.e }))]);
+      const wider = mergeSpans([...dirty, ...found.items.map((x) => ({ s: x.startIndex, e: x.endIndex })), ...keptTouching(dirty)]);
       if (sameSpans(wider, dirty)) break;
       dirty = wider;
     }
+    // Items touching the final spans are replaced too.
+    for (const sp of dirty) for (let i = firstEndingAt(sp.s); i < n && S[i] <= sp.e; i++) D[i] = 1;
 
     const lines = src.lines!;
-    const replaced = olds.filter((x) => x.dirty || touches(dirty, x.s, x.e)).map((x) => x.item);
+    const replaced: Item[] = [];
+    for (let i = 0; i < n; i++) if (D[i]) replaced.push(olds[i]);
     const reuse = new Reuse(prev, replaced);
-    const fresh = found.items.map((n) => this.itemAt(src, n.type, n.startIndex, n.endIndex, () => n, reuse));
+    const fresh = found.items.map((x) => this.itemAt(src, x.type, x.startIndex, x.endIndex, () => x, reuse));
     const items: Item[] = [];
     let j = 0;
-    for (const x of kept) {
-      if (touches(dirty, x.s, x.e)) continue;
-      while (j < fresh.length && fresh[j].startIndex < x.s) items.push(fresh[j++]);
-      let entry = x.item.entry;
-      if (entry && x.s >= firstEdit) {
-        const start = lines.positionAt(x.s);
-        if (start.line !== entry.start.line || start.character !== entry.start.character) {
-          entry = moveEntry(entry, start);
-          this.stats.moved++;
-        } else this.stats.reused++;
+    for (let i = 0; i < n; i++) {
+      if (D[i]) continue;
+      const s = S[i];
+      while (j < fresh.length && fresh[j].startIndex < s) items.push(fresh[j++]);
+      const item = olds[i];
+      let entry = item.entry;
+      // After the first edit the item may have moved (checked in O(1): no position search
+      // unless it did).
+      if (entry && s >= firstEdit && !isAt(lines, entry.start, s)) {
+        entry = moveEntry(entry, lines.positionAt(s));
+        this.stats.moved++;
       } else this.stats.reused++;
-      // A new Item: the old one may hold a node of the previous (deleted) tree.
-      items.push({ entry, startIndex: x.s, endIndex: x.e });
+      // The previous state is not used again: its items are updated in place (and drop any
+      // node of the previous, deleted tree). update() forgets every state if it fails.
+      item.entry = entry;
+      item.startIndex = s;
+      item.endIndex = E[i];
+      item.node = undefined;
+      items.push(item);
     }
     while (j < fresh.length) items.push(fresh[j++]);
 
@@ -273,13 +344,13 @@ export class IncrementalModuleExtractor {
       kept_.set(k, (kept_.get(k) ?? 0) + 1);
     }
     const seenNodes = new Set<number>();
-    for (const n of found.marks) {
-      if (seenNodes.has(n.id)) continue;
-      seenNodes.add(n.id);
-      const k = `${n.startIndex}:${n.endIndex}`;
+    for (const x of found.marks) {
+      if (seenNodes.has(x.id)) continue;
+      seenNodes.add(x.id);
+      const k = `${x.startIndex}:${x.endIndex}`;
       const c = kept_.get(k);
       if (c) { kept_.set(k, c - 1); continue; }
-      marks.push({ startIndex: n.startIndex, endIndex: n.endIndex, range: lines.range(n.startIndex, n.endIndex) });
+      marks.push({ startIndex: x.startIndex, endIndex: x.endIndex, range: lines.range(x.startIndex, x.endIndex) });
     }
     marks.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
     this.stats.items += items.length;
@@ -293,7 +364,7 @@ export class IncrementalModuleExtractor {
     // Same text is not always the same tree where syntax errors are involved (recovery
     // depends on the context): items with errors, before or now, are read again.
     if (old && (old.type !== type || old.errors.length || node().hasError)) old = undefined;
-    const item: Item = { entry: undefined, startIndex, endIndex };
+    const item: Item = { entry: undefined, startIndex, endIndex, node: undefined };
     if (old) {
       const start = lines.positionAt(startIndex);
       if (start.line === old.start.line && start.character === old.start.character) {
@@ -326,10 +397,10 @@ export class IncrementalModuleExtractor {
         if (errors.length >= MAX_ERRORS) break;
       }
     }
-    if (!ITEM_TYPES.has(type)) return { type, start: lines.positionAt(node.startIndex), facts: {}, errors };
+    if (!ITEM_TYPES.has(type)) return makeEntry(type, lines.positionAt(node.startIndex), {}, errors);
     this.stats.extracted++;
     const facts = extractItem(node, src, scope);
-    return { type, start: lines.positionAt(node.startIndex), facts: this.detach ? copyDeep(facts) : facts, errors };
+    return makeEntry(type, lines.positionAt(node.startIndex), this.detach ? copyDeep(facts) : facts, errors);
   }
 
   private bodyOf(entry: Entry, item: Item, src: ParsedSource, state: FileState, scope: ValueScope): BodyFacts | undefined {
@@ -361,24 +432,30 @@ export class IncrementalModuleExtractor {
       };
       for (const item of state.items) {
         const entry = item.entry!;
+        const k = entry.kinds;
+        if (!k) continue;
         const f = entry.facts;
-        if (f.functions) {
-          for (const fn of f.functions) acc.functions.push(fn);
-          if (entry.type === 'function_definition' && !f.functions[0].isPrototype) {
-            const name = f.functions[0].name;
+        if (k & K_FUNCTIONS) {
+          const fns = f.functions!;
+          if (fns.length === 1) acc.functions.push(fns[0]);
+          else for (const fn of fns) acc.functions.push(fn);
+          if (k & K_DEFINITION) {
+            const name = fns[0].name;
             const list = where.get(name);
             if (list) list.push({ entry, item, file });
             else where.set(name, [{ entry, item, file }]);
           }
         }
-        if (f.globals) for (const g of f.globals) acc.globals.push(g);
-        if (f.patches) for (const p of f.patches) acc.patches.push(p);
-        if (f.funcArrays) for (const x of f.funcArrays) acc.funcArrays.push(x);
-        if (f.objArrays) for (const x of f.objArrays) acc.objArrays.push(x);
-        if (f.stateArrays) for (const x of f.stateArrays) acc.stateArrays.push(x);
-        if (f.params) for (const x of f.params) acc.params.push(x);
-        if (f.include) acc.includes.push(f.include);
-        if (f.macroUses) for (const x of f.macroUses) acc.macroUses.push(x);
+        if (k & K_GLOBALS) for (const g of f.globals!) acc.globals.push(g);
+        if (k & K_TABLES) {
+          if (f.patches) for (const p of f.patches) acc.patches.push(p);
+          if (f.funcArrays) for (const x of f.funcArrays) acc.funcArrays.push(x);
+          if (f.objArrays) for (const x of f.objArrays) acc.objArrays.push(x);
+          if (f.stateArrays) for (const x of f.stateArrays) acc.stateArrays.push(x);
+        }
+        if (k & K_PARAMS) for (const x of f.params!) acc.params.push(x);
+        if (k & K_INCLUDE) acc.includes.push(f.include!);
+        if (k & K_MACRO_USES) for (const x of f.macroUses!) acc.macroUses.push(x);
       }
       return acc;
     });
@@ -438,14 +515,16 @@ export class IncrementalModuleExtractor {
         if (!prev || (prev.isPrototype && !fn.isPrototype)) model.functions[fn.name] = fn;
       }
       for (const g of acc.globals) {
-        if (!model.globals[g.name] || g.initText !== undefined) model.globals[g.name] = { name: g.name, type: g.type, isStatic: g.isStatic, file: g.file, range: g.range };
+        if (!model.globals[g.name] || g.initText !== undefined) model.globals[g.name] = modelGlobal(g);
       }
       for (const u of acc.macroUses) {
+        const kind = MODULE_MACROS[u.name];
+        if (!kind) continue;
         const use = { file: u.file, range: u.range, args: u.args };
-        if (u.name === 'MODULE_INFO') model.moduleInfo.push(use);
-        else if (u.name === 'MODULE_LICENSE') model.license ??= use;
-        else if (u.name === 'module_init' || u.name === 'late_initcall' || u.name === 'device_initcall') model.moduleInit ??= use;
-        else if (u.name === 'module_exit') model.moduleExit ??= use;
+        if (kind === 'info') model.moduleInfo.push(use);
+        else if (kind === 'license') model.license ??= use;
+        else if (kind === 'init') model.moduleInit ??= use;
+        else model.moduleExit ??= use;
       }
     });
 
@@ -483,6 +562,19 @@ export class IncrementalModuleExtractor {
 }
 
 const EMPTY_SCOPE: ValueScope = { macros: {}, params: new Set() };
+
+/** The module-level macro calls the model records, by name. */
+const MODULE_MACROS: Record<string, 'info' | 'license' | 'init' | 'exit' | undefined> = Object.assign(Object.create(null), {
+  MODULE_INFO: 'info', MODULE_LICENSE: 'license', module_init: 'init', late_initcall: 'init', device_initcall: 'init', module_exit: 'exit',
+});
+
+/** The model's view of a global (cached per fact: an unchanged item gives the same object, as its functions do). */
+const globalsCache = new WeakMap<GlobalFact, ModuleModel['globals'][string]>();
+function modelGlobal(g: GlobalFact): ModuleModel['globals'][string] {
+  let m = globalsCache.get(g);
+  if (!m) globalsCache.set(g, (m = { name: g.name, type: g.type, isStatic: g.isStatic, file: g.file, range: g.range }));
+  return m;
+}
 /** Item types whose facts read values (macros, parameters): extracted once the scope is known. */
 const SCOPED_TYPES = new Set(['declaration', 'function_definition']);
 /** The kernel keeps the first 20 syntax errors per file, so does the model. */
@@ -588,8 +680,8 @@ function scopeOf(states: FileState[]): { macros: Record<string, MacroDef>; param
   const parts: string[] = [];
   for (const s of states) {
     for (const it of s.items) {
-      const f = it.entry?.facts;
-      if (!f) continue;
+      if (!it.entry || !(it.entry.kinds & K_SCOPE)) continue;
+      const f = it.entry.facts;
       if (f.macro && !macros[f.macro.name]) {
         const { value: _value, ...m } = f.macro;
         void _value;
@@ -601,6 +693,12 @@ function scopeOf(states: FileState[]): { macros: Record<string, MacroDef>; param
   }
   parts.push('\u0004', ...[...params].sort());
   return { macros, params, key: parts.join('\u0001') };
+}
+
+/** Whether position P of LINES is offset S (P's column within its line). */
+function isAt(lines: LineIndex, p: Position, s: number): boolean {
+  const lineStart = lines.offsetAt({ line: p.line, character: 0 });
+  return lineStart + p.character === s && s <= lines.offsetAt({ line: p.line, character: Number.MAX_SAFE_INTEGER });
 }
 
 /** Whether TREE has an ERROR node spanning exactly [s, e). */
@@ -640,11 +738,7 @@ function moveEntry(e: Entry, start: Position): Entry {
   } else if (f.globals && only === 1) {
     facts = { globals: f.globals.map((g) => ({ ...g, range: range(g.range) })) };
   } else facts = copyDeep(f, false, move);
-  return {
-    type: e.type, start, facts,
-    errors: e.errors.length ? e.errors.map(range) : e.errors,
-    body: e.body && copyDeep(e.body, false, move),
-  };
+  return { type: e.type, start, facts, errors: e.errors.length ? e.errors.map(range) : e.errors, body: e.body && copyDeep(e.body, false, move), kinds: e.kinds };
 }
 
 /** Copies a string out of the (large) text it was sliced from. */
