@@ -187,6 +187,8 @@ export interface AnalysisStats {
     published: number;
     ms: number;
   };
+  /** The server's process.memoryUsage(), MB. */
+  memory?: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
 }
 
 /** `klp/analysisStats`: counters of the last analysis run (benchmarks and tests; no parameters). */

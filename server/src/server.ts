@@ -287,7 +287,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
-  connection.onRequest(AnalysisStatsRequest.method, () => ({ runs: analyzer.runs, lastRun: analyzer.lastRun }));
+  connection.onRequest(AnalysisStatsRequest.method, () => {
+    const mb = (x: number) => Math.round((x / 2 ** 20) * 10) / 10;
+    const m = process.memoryUsage();
+    const memory = { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
+    return { runs: analyzer.runs, lastRun: analyzer.lastRun, memory };
+  });
 
   connection.onShutdown(() => {
     for (const d of docs.all()) d.c?.dispose();
