@@ -29,21 +29,27 @@ export function rssMB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-/** Starts the server on ROOT; with PROFILEDIR, CPU-profiled (bench/cpuprof.cjs) into that folder. */
-async function start(root: string, profileDir?: string): Promise<LspClient> {
+/**
+ * Node options of the server process: what the VS Code client passes (client/src/
+ * languageClient.ts), unless KLP_BENCH_SERVER_NODE_OPTIONS says otherwise.
+ */
+export const SERVER_NODE_OPTIONS = process.env.KLP_BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=1';
+
+/** Starts the server on ROOT (with SERVER_NODE_OPTIONS); with PROFILEDIR, CPU-profiled (bench/cpuprof.cjs) into that folder. */
+export async function start(root: string, profileDir?: string): Promise<LspClient> {
   const saved = { o: process.env.NODE_OPTIONS, d: process.env.KLP_BENCH_PROFILE_DIR };
+  const options = [SERVER_NODE_OPTIONS];
   if (profileDir) {
-    process.env.NODE_OPTIONS = `${saved.o ?? ''} --require ${path.join(__dirname, 'cpuprof.cjs')}`.trim();
+    options.push(`--require ${path.join(__dirname, 'cpuprof.cjs')}`);
     process.env.KLP_BENCH_PROFILE_DIR = profileDir;
   }
+  process.env.NODE_OPTIONS = options.join(' ').trim();
   try {
     return await LspClient.start({ root }); // spawns synchronously: the environment is read now
   } finally {
-    if (profileDir) {
-      for (const [k, v] of [['NODE_OPTIONS', saved.o], ['KLP_BENCH_PROFILE_DIR', saved.d]] as const) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+    for (const [k, v] of [['NODE_OPTIONS', saved.o], ['KLP_BENCH_PROFILE_DIR', saved.d]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     }
   }
 }
@@ -156,7 +162,7 @@ export async function startup(runs: number): Promise<StartupResult> {
   const first: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const c = await LspClient.start({ root: dir });
+    const c = await start(dir);
     init.push(performance.now() - t0);
     await c.open(file, text);
     await c.waitDiagnostics(file, (_, p) => p.version === 1, 'first diagnostics', 30000);
@@ -201,7 +207,7 @@ export async function series(n: number, lines: number, runs: number, edits: numb
   let totalSteps = 0;
   for (let r = 0; r < runs; r++) {
     await c?.stop();
-    c = await LspClient.start({ root: dir });
+    c = await start(dir);
     const log = await c.indexed(300000);
     indexAll.push(Number(/in (\d+) ms/.exec(log)?.[1] ?? NaN));
     const st = await c.request<AnalysisStats>('klp/analysisStats', undefined);

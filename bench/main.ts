@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (only.has('e')) {
     say('(e) simulator scaling');
-    const r = scaling(20, quick ? 1 : 3);
+    const r = scaling(20, quick ? 1 : 3, { tasks: 5000, funcs: 500 });
     rows.push({ id: 'e', target: 'simulator: growth exponent in tasks x functions', limit: '<= 1.1 (1 = linear)', measured: `tasks ${r.tasks.toFixed(2)}, functions ${r.funcs.toFixed(2)}, both ${r.both.toFixed(2)}`, ratio: Math.max(r.tasks, r.funcs, r.both) / 1.1, max: 1 });
     details.push(`(e) CPU ms (events): ${r.cells.map((c) => `${c.tasks} tasks x ${c.funcs} funcs: ${fmt(c.ms)} (${c.events})`).join('; ')}`);
     json.sim = r;
