@@ -33,7 +33,7 @@ export function rssMB(pid: number): number {
  * Node options of the server process: what the VS Code client passes (client/src/
  * languageClient.ts), unless KLP_BENCH_SERVER_NODE_OPTIONS says otherwise.
  */
-export const SERVER_NODE_OPTIONS = process.env.KLP_BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=1';
+export const SERVER_NODE_OPTIONS = process.env.KLP_BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=2';
 
 /** Starts the server on ROOT (with SERVER_NODE_OPTIONS); with PROFILEDIR, CPU-profiled (bench/cpuprof.cjs) into that folder. */
 export async function start(root: string, profileDir?: string): Promise<LspClient> {

@@ -242,8 +242,11 @@ export class Analyzer {
     this.pending.delete(key);
     const m = this.index.get(key);
     if (!m) return;
+    // The previous model is let go before extracting (a 50,000-line model and the text it
+    // was sliced from can be collected while the new one is built).
+    const wasLivepatch = this.models.get(key)?.isLivepatch;
+    this.models.delete(key);
     const model = this.extract(m);
-    const previous = this.models.get(key);
     this.models.set(key, model);
     this.current.modules++;
     const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log });
@@ -252,7 +255,7 @@ export class Analyzer {
     for (const f of old) touched.add(f.file);
     for (const f of found) touched.add(f.file);
     for (const f of m.files) if (this.published.has(f) || this.docs.get(f)) touched.add(f);
-    if (!previous || previous.isLivepatch !== model.isLivepatch) this.membershipDirty = true;
+    if (wasLivepatch !== model.isLivepatch) this.membershipDirty = true;
     this.checkSeriesFingerprint(key, model);
   }
 
