@@ -82,6 +82,8 @@ export class Analyzer {
   private membershipDirty = true;
   /** Modules whose series fingerprint changed since the last series run. */
   private readonly seriesChanged = new Set<string>();
+  /** Every series must be re-analysed: a setting its findings read changed (kernelApi, severities). */
+  private seriesStale = false;
   private timer: NodeJS.Immediate | undefined;
   private running = false;
   /** Bumped by every schedule(): a run that sees it change starts over (its work is stale). */
@@ -136,6 +138,7 @@ export class Analyzer {
   /** Every module of the index, e.g. after indexing or a settings change. */
   scheduleAll(): void {
     this.membershipDirty = true;
+    this.seriesStale = true;
     this.schedule(this.index.all().map((m) => m.key));
   }
 
@@ -365,6 +368,8 @@ export class Analyzer {
     const changed = new Set(this.seriesChanged);
     this.current.seriesChanged = changed.size;
     this.seriesChanged.clear();
+    const all = this.seriesStale;
+    this.seriesStale = false;
     let infos: SeriesInfo[];
     let redo: (info: SeriesInfo) => boolean;
     if (this.membershipDirty) {
@@ -386,7 +391,7 @@ export class Analyzer {
     for (const info of infos) {
       const id = seriesId(info);
       const prev = old.get(id);
-      if (prev && !redo(info)) {
+      if (prev && !all && !redo(info)) {
         next.push(prev.info === info ? prev : { ...prev, info });
         continue;
       }
