@@ -2,9 +2,10 @@
 //
 // An edit marks the module(s) of the edited file pending and starts a run at once when none
 // is running (no debounce: a single keystroke is answered in the next turn of the event
-// loop); edits that arrive while a run is in progress only add to the pending set, which the
-// running loop picks up, so a burst coalesces into as many runs as the analysis can keep up
-// with. The queue is a set (one entry per module, never a list of edits); a run checks
+// loop), unless more changes have already been read from the client (pendingChanges.ts):
+// then the last of them starts it, so a burst is analysed once, for its final text. Edits
+// that arrive while a run is in progress only add to the pending set, which the running loop
+// picks up. The queue is a set (one entry per module, never a list of edits); a run checks
 // between modules whether newer edits arrived and starts over with what is pending (stale
 // work stops). Requests (hover, definition...) first bring the module they look at up to
 // date, synchronously.
@@ -47,6 +48,9 @@ export type PublishFn = (files: Set<string>) => void;
 /** What the last run did (the benchmark and the tests read it through klp/analysisStats). */
 export type RunStats = AnalysisStats['lastRun'];
 
+/** Longest wait, without progress, for changes said to be on their way (pendingChanges.ts). */
+const FALLBACK_MS = 50;
+
 const emptyStats = (): RunStats => ({
   modules: 0, incremental: 0, oneShot: 0, items: 0, extracted: 0, reused: 0, moved: 0,
   seriesChanged: 0, series: 0, summaries: 0, stepsComputed: 0, stepsReused: 0, published: 0, ms: 0,
@@ -85,6 +89,7 @@ export class Analyzer {
   /** Every series must be re-analysed: a setting its findings read changed (kernelApi, severities). */
   private seriesStale = false;
   private timer: NodeJS.Immediate | undefined;
+  private fallback: NodeJS.Timeout | undefined;
   private running = false;
   /** Bumped by every schedule(): a run that sees it change starts over (its work is stale). */
   private generation = 0;
@@ -106,6 +111,8 @@ export class Analyzer {
     private readonly host: FileHost,
     private readonly publish: PublishFn,
     private readonly log: (msg: string) => void = () => undefined,
+    /** Changes read from the client but not handled yet (pendingChanges.ts), and its reset. */
+    private readonly incoming: { pending: number; resync(): void } = { pending: 0, resync: () => undefined },
   ) {}
 
   // ------------------------------------------------------------------ scheduling
@@ -131,6 +138,20 @@ export class Analyzer {
     if (this.running || this.timer) return;
     this.timer = setImmediate(() => {
       this.timer = undefined;
+      // More changes already read from the client: the handler of the last one kicks again
+      // (a burst is analysed once, at its end). Should the count be wrong, a fallback runs
+      // the analysis when no change was handled for FALLBACK_MS.
+      if (this.incoming.pending > 0) {
+        if (this.fallback) clearTimeout(this.fallback);
+        this.fallback = setTimeout(() => {
+          this.fallback = undefined;
+          this.incoming.resync();
+          this.kick();
+        }, FALLBACK_MS);
+        return;
+      }
+      if (this.fallback) clearTimeout(this.fallback);
+      this.fallback = undefined;
       void this.run();
     });
   }

@@ -15,6 +15,7 @@ import { FileSizeLimit } from '../../common/src/sizeLimit';
 import { maxKBFromSettings, sizeFindings } from './sizeLimit';
 import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest } from '../../common/src/protocol';
 import { Analyzer } from './analysis';
+import { countPendingChanges, pendingChanges } from './pendingChanges';
 import { codeActions } from './codeActions';
 import { codeLenses } from './codeLens';
 import type { ServerContext } from './context';
@@ -75,6 +76,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const host = docs.overlay(sizeLimit.wrap(nodeHost));
   const index = new WorkspaceIndex(host);
   const log = (m: string) => connection.console.log(m);
+  countPendingChanges();
   let analyzer!: Analyzer;
   /** Parse errors of open .klpsim documents. */
   const scenarioErrors = new Map<string, Finding[]>();
@@ -93,7 +95,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   analyzer = new Analyzer(index, docs, host, (files) => {
     for (const f of files) analyzer.published.add(f);
     publisher.publish(files);
-  }, log);
+  }, log, pendingChanges);
   const ctx: ServerContext = { docs, index, analyzer, host, uris, log };
 
   let caps: InitializeParams['capabilities'] = {};
@@ -212,7 +214,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   // Documents: parse on every change (incremental), analyse through the queue.
   connection.onDidOpenTextDocument(safe(ctx, 'didOpen', undefined, (p) => docs.open(p)));
-  connection.onDidChangeTextDocument(safe(ctx, 'didChange', undefined, (p) => docs.change(p)));
+  connection.onDidChangeTextDocument(safe(ctx, 'didChange', undefined, (p) => {
+    pendingChanges.onHandled();
+    docs.change(p);
+  }));
   connection.onDidCloseTextDocument(safe(ctx, 'didClose', undefined, (p) => docs.close(p)));
   docs.onDidChange((doc, event) => {
     if (isScenario(doc.path)) {
