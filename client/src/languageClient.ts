@@ -1,13 +1,15 @@
 // Creates the language client: spawns dist/server.js over stdio (our own spawn, so the process
-// id is known for the crash policy and its tests), the document selector, and the middleware
-// for `klpStudio.maxFileSizeKB` (buffers above it are not synchronised with the server). The server reads
-// `klpStudio.rules.severity` itself (workspace/configuration) and registers its own file
-// watchers, so neither is done here.
+// id is known for the crash policy and its tests) and the document selector. The server reads
+// its settings itself (`klpStudio.rules.severity`, `kernelApi`, `analysis.maxFileSizeKB`:
+// initializationOptions, workspace/configuration, didChangeConfiguration) and registers its
+// own file watchers, so neither is done here. Every open document is synchronised: a buffer
+// over `klpStudio.analysis.maxFileSizeKB` is kept by the server as text, neither parsed nor
+// analysed, with a KLPSIZE information diagnostic (server/src/sizeLimit.ts).
 import * as vscode from 'vscode';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, LanguageClient, type LanguageClientOptions, type Middleware } from 'vscode-languageclient/node';
+import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/node';
 import { CrashPolicy } from './crashPolicy';
-import { maxFileSize, SECTION } from './settings';
+import { SECTION } from './settings';
 
 export const CLIENT_ID = 'klpStudio';
 export const CLIENT_NAME = 'KLP Studio Language Server';
@@ -45,55 +47,6 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     return child;
   };
 
-  // Documents above klpStudio.maxFileSizeKB are not synchronised: the server sees the file as
-  // closed (it analyses the saved file from disk) until the buffer shrinks below the limit.
-  const skipped = new Set<string>();
-  let warnedSize = false;
-  const sizeOf = (doc: vscode.TextDocument) => doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end); // no full-text copy per keystroke
-  const overLimit = (doc: vscode.TextDocument): boolean => {
-    const limit = maxFileSize(doc.uri);
-    return limit > 0 && sizeOf(doc) > limit;
-  };
-  const noteSkipped = (doc: vscode.TextDocument) => {
-    skipped.add(doc.uri.toString());
-    output.appendLine(`[size] ${doc.uri.fsPath || doc.uri.toString()} is larger than klpStudio.maxFileSizeKB: its unsaved edits are not analysed`);
-    if (!warnedSize) {
-      warnedSize = true;
-      void vscode.window.showInformationMessage(`KLP Studio: ${vscode.workspace.asRelativePath(doc.uri)} is larger than the "klpStudio.maxFileSizeKB" setting: only its saved version is analysed.`);
-    }
-  };
-  let client!: LanguageClient;
-  const textDocumentItem = (doc: vscode.TextDocument) => ({ uri: client.code2ProtocolConverter.asUri(doc.uri), languageId: doc.languageId, version: doc.version, text: doc.getText() });
-
-  const middleware: Middleware = {
-    didOpen(doc, next) {
-      if (!overLimit(doc)) return next(doc);
-      noteSkipped(doc);
-      return Promise.resolve();
-    },
-    async didChange(event, next) {
-      const doc = event.document;
-      const key = doc.uri.toString();
-      const over = overLimit(doc);
-      if (skipped.has(key)) {
-        if (over) return;
-        skipped.delete(key); // back under the limit: the server gets the whole buffer again
-        await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: textDocumentItem(doc) });
-        return;
-      }
-      if (!over) return next(event);
-      noteSkipped(doc); // grew past the limit: the server falls back to the file on disk
-      await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: client.code2ProtocolConverter.asUri(doc.uri) } });
-    },
-    didSave(doc, next) {
-      return skipped.has(doc.uri.toString()) ? Promise.resolve() : next(doc);
-    },
-    didClose(doc, next) {
-      if (skipped.delete(doc.uri.toString())) return Promise.resolve();
-      return next(doc);
-    },
-  };
-
   const policy = new CrashPolicy(output, onCrash);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -101,11 +54,10 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     synchronize: { configurationSection: SECTION },
     outputChannel: output,
     errorHandler: policy,
-    middleware,
     initializationOptions: () => ({ settings: vscode.workspace.getConfiguration(SECTION) }),
   };
 
-  client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  const client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
   return {
     client,
     policy,

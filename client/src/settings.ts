@@ -1,7 +1,9 @@
-// Reads the client-side settings (prefix `klpStudio.`; all declared in package.json
-// "contributes.configuration"): transcript debug lines, the simulated kernel version and the maximum size of a file sent to
-// the server. The server reads `klpStudio.rules.severity` and `klpStudio.seriesFile` itself;
-// vscode-languageclient reads `klpStudio.trace.server`.
+// Reads the settings the client itself uses (prefix `klpStudio.`; every setting is declared in
+// package.json "contributes.configuration"): transcript debug lines and the simulated kernel
+// version (per scenario: scope resource), and the kernel API level the simulator assumes (one
+// value for the workspace, like the server's rules). The server reads `klpStudio.rules.severity`,
+// `klpStudio.kernelApi` and `klpStudio.analysis.maxFileSizeKB` itself; vscode-languageclient
+// reads `klpStudio.trace.server`.
 import * as vscode from 'vscode';
 
 export const SECTION = 'klpStudio';
@@ -16,14 +18,12 @@ export function simulateKernel(scope?: vscode.Uri): 'latest' | '6.1' {
   return vscode.workspace.getConfiguration(SECTION, scope).get<string>('simulate.kernel', 'latest') === '6.1' ? '6.1' : 'latest';
 }
 
-/** `klpStudio.kernelApi`: the livepatch API simulated (`simulate --kernel-api`); the server reads it for the rules. */
-export function kernelApi(scope?: vscode.Uri): 'auto' | 'upstream' | 'state-callbacks' {
-  const v = vscode.workspace.getConfiguration(SECTION, scope).get<string>('kernelApi', 'auto');
+/**
+ * `klpStudio.kernelApi`: the livepatch API simulated (`simulate --kernel-api`). Scope window:
+ * read without a resource, as the server reads it for the rules, so that the transcript and
+ * the diagnostics always assume the same API.
+ */
+export function kernelApi(): 'auto' | 'upstream' | 'state-callbacks' {
+  const v = vscode.workspace.getConfiguration(SECTION).get<string>('kernelApi', 'auto');
   return v === 'upstream' || v === 'state-callbacks' ? v : 'auto';
-}
-
-/** `klpStudio.maxFileSize` in bytes (UTF-16 units of the open document); 0 = no limit. */
-export function maxFileSize(scope?: vscode.Uri): number {
-  const kb = vscode.workspace.getConfiguration(SECTION, scope).get<number>('maxFileSizeKB', 2048);
-  return kb > 0 ? kb * 1024 : 0;
 }

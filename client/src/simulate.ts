@@ -119,7 +119,7 @@ export class Simulator {
     const client = await this.ready();
     const debug = simulateDebug(scope);
     const kernel = simulateKernel(scope);
-    const kernelApi = kernelApiSetting(scope);
+    const kernelApi = kernelApiSetting();
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `KLP Studio: simulating ${title}`, cancellable: true },
       async (_progress, token) => {

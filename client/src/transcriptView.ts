@@ -21,10 +21,22 @@ export class TranscriptView implements vscode.TextDocumentContentProvider, vscod
     const uri = vscode.Uri.from({ scheme: TRANSCRIPT_SCHEME, path: '/' + title.replace(/[\\/:*?"<>|\s]+/g, '_') + '.transcript' });
     const text = [...header.map((h) => `## ${h}`), ...transcript].join('\n') + '\n';
     this.contents.set(uri.toString(), text);
+    // An open document of an earlier run reloads asynchronously after the event: wait for it
+    // (bounded), so that the document returned is this run's.
+    const updated = new Promise<void>((resolve) => {
+      const done = () => {
+        sub.dispose();
+        clearTimeout(timer);
+        resolve();
+      };
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.toString() === uri.toString() && e.document.getText() === text) done(); });
+      const timer = setTimeout(done, 2000);
+    });
     this.changed.fire(uri);
     this.channel.appendLine(`===== ${title} =====`);
     for (const line of transcript) this.channel.appendLine(line);
     const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.getText() !== text) await updated;
     if (doc.languageId !== 'klpsim-transcript') await vscode.languages.setTextDocumentLanguage(doc, 'klpsim-transcript');
     // Reuse the column of a transcript already on screen rather than opening one more column per run.
     const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === TRANSCRIPT_SCHEME)?.viewColumn ?? vscode.ViewColumn.Beside;

@@ -2,7 +2,8 @@
 // Timeline"; code lenses pass { module, uri, from? }, the explorer passes a .klpsim Uri, the
 // palette uses the active .klpsim or a pick) and klpStudio.exportTimeline ("Livepatch: Export
 // Timeline as HTML"). One webview panel (viewType klpStudio.timeline) draws the run the
-// language server's klp/simulate returns, re-runs it when sources or the scenario change,
+// language server's klp/simulate returns (settings klpStudio.simulate.kernel, kernelApi),
+// re-runs it when sources, the scenario or those settings change,
 // survives restarts through a WebviewPanelSerializer, and opens definitions on click.
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
@@ -12,7 +13,7 @@ import { SimulateRequest, type LensCommandArgs, type SimulateTarget } from '../.
 import type { SourceRef } from '../../../core/src/sim/events';
 import { timelineDocument } from '../../../core/src/timeline/document';
 import type { TimelineInput } from '../../../core/src/timeline/input';
-import { simulateKernel } from '../settings';
+import { kernelApi, simulateKernel } from '../settings';
 
 export const TimelineCommands = {
   show: 'klpStudio.showTimeline',
@@ -156,6 +157,8 @@ class TimelineHost implements vscode.WebviewPanelSerializer {
         // Unsaved edits of the scenario itself are simulated too (the server reads open documents).
         if (e.contentChanges.length && e.document.languageId === 'klpsim' && this.panel?.target.target.kind === 'scenario' && this.panel.target.target.uri === e.document.uri.toString()) this.schedule();
       }),
+      // The simulated kernel or API level changed: the run is another one.
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('klpStudio.simulate.kernel') || e.affectsConfiguration('klpStudio.kernelApi')) this.schedule(); }),
       { dispose: () => { if (this.debounce) clearTimeout(this.debounce); this.panel?.panel.dispose(); } },
     );
   }
@@ -235,7 +238,8 @@ class TimelineHost implements vscode.WebviewPanelSerializer {
       : what.target;
     try {
       const client = await whenRunning(this.client);
-      const r = await client.sendRequest(SimulateRequest.type, { target, debug: true, kernel: simulateKernel(target.kind === 'scenario' ? vscode.Uri.parse(target.uri) : undefined) }, token);
+      const api = kernelApi(); // klpStudio.kernelApi: the same level as transcripts and diagnostics
+      const r = await client.sendRequest(SimulateRequest.type, { target, debug: true, kernel: simulateKernel(target.kind === 'scenario' ? vscode.Uri.parse(target.uri) : undefined), ...(api !== 'auto' ? { kernelApi: api } : {}) }, token);
       if (!r.ok) return { title: what.title, events: [], errors: r.errors.map((e) => `${e.uri ? `${vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri))}${e.line !== undefined ? `:${e.line}` : ''}: ` : ''}${e.message}`) };
       return { title: what.title, scenario: r.scenario, events: r.events, exitStatus: r.exitStatus };
     } catch (e) {

@@ -2,25 +2,13 @@
 // series overview. The transcript VS Code shows must equal what the CLI prints for the same
 // files (same core, two adapters).
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { SimulationRun } from '../../../client/src/simulate';
-import { api, open, workspaceDir, wsUri } from './helpers';
+import { api, cliSimulate, open, workspaceDir, wsUri } from './helpers';
 
 const TRANSCRIPT_HEADER = /^## /;
-
-function cliSimulate(scenario: string, flags: string[] = []): string[] {
-  const cli = path.join(vscode.extensions.getExtension('klp-studio.klp-studio')!.extensionPath, 'dist/cli.js');
-  let out: string;
-  try {
-    out = execFileSync(process.execPath, [cli, 'simulate', ...flags, scenario], { encoding: 'utf8' });
-  } catch (e) {
-    out = (e as { stdout: string }).stdout; // a refused load exits non-zero but still prints the transcript
-  }
-  return out.replace(/\n$/, '').split('\n');
-}
 
 describe('simulation commands', () => {
   before(async () => {

@@ -1,6 +1,7 @@
 // Shared helpers of the in-host suite: the extension's API, the test workspace, polling for
 // what the language server publishes (it answers asynchronously, so tests wait with a bound).
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { KlpStudioApi } from '../../../client/src/extension';
@@ -59,4 +60,21 @@ export function positionOf(doc: vscode.TextDocument, needle: string, delta = 0):
   const at = doc.getText().indexOf(needle);
   assert.ok(at >= 0, `"${needle}" occurs in ${path.basename(doc.uri.fsPath)}`);
   return doc.positionAt(at + delta);
+}
+
+/** `klp-studio simulate [FLAGS] SCENARIO` of the installed extension's CLI bundle: the transcript lines. */
+export function cliSimulate(scenario: string, flags: string[] = []): string[] {
+  const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist/cli.js');
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, [cli, 'simulate', ...flags, scenario], { encoding: 'utf8' });
+  } catch (e) {
+    out = (e as { stdout: string }).stdout; // a refused load exits non-zero but still prints the transcript
+  }
+  return out.replace(/\n$/, '').split('\n');
+}
+
+/** The codes of a document's diagnostics from our server. */
+export function codesOf(uri: vscode.Uri): string[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'klp-studio').map(codeOf);
 }
