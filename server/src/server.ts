@@ -133,24 +133,31 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   /** Rule severities and the analysis size limit from the settings section. */
-  function applySettings(s: unknown): void {
-    analyzer.settings.ruleSeverity = severitiesFromSettings(s);
-    analyzer.settings.kernelApi = kernelApiFromSettings(s);
+  function applySettings(s: unknown): boolean {
+    const severity = severitiesFromSettings(s);
+    const kernelApi = kernelApiFromSettings(s);
+    // Whether a setting the findings read changed (a change of simulate.* or trace.* re-analyses nothing).
+    const changed = JSON.stringify(severity) !== JSON.stringify(analyzer.settings.ruleSeverity) || kernelApi !== (analyzer.settings.kernelApi ?? 'auto');
+    analyzer.settings.ruleSeverity = severity;
+    analyzer.settings.kernelApi = kernelApi;
     const kb = maxKBFromSettings(s);
-    if (kb === undefined || sizeLimit.maxBytes === new FileSizeLimit(kb).maxBytes) return;
+    if (kb === undefined || sizeLimit.maxBytes === new FileSizeLimit(kb).maxBytes) return changed;
     sizeLimit.setMaxKB(kb);
     for (const d of docs.reapplyLimit()) analyzer.schedule(index.modulesOf(d.path).map((m) => m.key));
     // Skipped headers were not followed: rediscover the modules.
     if (indexStarted) structuralChange();
+    return true;
   }
 
-  async function loadSettings(): Promise<void> {
-    if (!caps.workspace?.configuration) return;
+  /** Asks the client for the settings (workspace/configuration); whether any that matter changed. */
+  async function loadSettings(): Promise<boolean> {
+    if (!caps.workspace?.configuration) return false;
     try {
       const s = await connection.workspace.getConfiguration(SETTINGS_SECTION);
-      applySettings(s);
+      return applySettings(s);
     } catch {
       // The client may not answer configuration requests: keep what we have.
+      return false;
     }
   }
 
@@ -207,9 +214,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onDidChangeConfiguration(async (p) => {
     const s = (p.settings as Record<string, unknown> | undefined)?.[SETTINGS_SECTION];
-    if (s) applySettings(s);
-    else await loadSettings();
-    analyzer.scheduleAll();
+    // Every module and series again, only when a setting they read changed.
+    if (s ? applySettings(s) : await loadSettings()) analyzer.scheduleAll();
   });
 
   // Documents: parse on every change (incremental), analyse through the queue.

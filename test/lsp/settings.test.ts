@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
+import type { AnalysisStats } from '../../common/src/protocol';
 import { copyTree, LspClient, ROOT } from './harness';
 
 const codes = (ds: Diagnostic[]) => [...new Set(ds.map((d) => String(d.code)))].sort();
@@ -41,6 +42,26 @@ describe('settings changed live (workspace/didChangeConfiguration)', function ()
     await configure({ kernelApi: 'state-callbacks' });
     d = await c.waitDiagnostics(v4, (ds) => has(ds, 'KLP071') && !has(ds, 'KLP042') && !has(ds, 'KLP078'), 'KLP071 again under state-callbacks', 5000);
     assert.ok(has(d, 'KLP021'), codes(d).join());
+  });
+
+  it('a change of a setting the analysis does not read (simulate.*) re-analyses nothing; one it reads does', async function () {
+    if (!fs.existsSync(path.join(ROOT, 'dist/server.js'))) this.skip();
+    dir = copyTree(path.join(__dirname, 'fixtures/series'), 'klp-settings-');
+    const two = path.join(dir, 'lp_two.c');
+    c = await LspClient.start({ root: dir });
+    await c.indexed();
+    await c.open(two);
+    await c.waitDiagnostics(two, (ds) => has(ds, 'KLP042'), 'KLP042');
+    const runs = async () => (await c!.request<AnalysisStats>('klp/analysisStats', null)).runs;
+    const settle = () => new Promise((r) => setTimeout(r, 400));
+    await settle();
+    const before = await runs();
+    await configure({ simulate: { debug: false, kernel: '6.1' }, kernelApi: 'auto', rules: { severity: {} } });
+    await settle();
+    assert.equal(await runs(), before, 'no analysis run for simulate.* (kernelApi auto and no severities, as before)');
+    await configure({ simulate: { debug: false, kernel: '6.1' }, kernelApi: 'upstream', rules: { severity: {} } });
+    await settle();
+    assert.ok((await runs()) > before, 'kernelApi changed: a run');
   });
 
   it('klpStudio.rules.severity applies to series findings at once', async function () {
