@@ -128,6 +128,11 @@ describe('fuzz: C extraction and rules', function () {
     );
   });
 
+  // tree-sitter's incremental reparse recovers from a syntax error differently from a fresh
+  // parse of the same text (found by the long run: FUZZ_SEED=-2085622846 FUZZ_PATH=18), so
+  // the property is split: the incremental extractor always equals a one-shot extraction of
+  // the document's own tree, and the document's tree equals a fresh parse whenever the text
+  // parses without error.
   it('incremental edits (the language server path) give the model of a fresh extraction', () => {
     fc.assert(
       fc.property(fc.constantFrom(...fixtures), fc.array(mutation, { minLength: 1, maxLength: 8 }), (f, ms) => {
@@ -143,11 +148,16 @@ describe('fuzz: C extraction and rules', function () {
             text = next;
             assert.equal(doc.text, text);
             assert.equal(doc.preparedText(), prepareSource(text).text, 'prepared text drifted');
-            const got = inc.update('lp', [doc.asParsed()!]);
+            const parsed = doc.asParsed()!;
+            const got = JSON.parse(JSON.stringify(inc.update('lp', [parsed])));
+            const sameTree = JSON.parse(JSON.stringify(extractModuleFromParsed('lp', [{ path: '/w/lp.c', text, tree: parsed.tree, lines: new LineIndex(text) }])));
+            assert.deepEqual(got, sameTree, 'incremental model differs from a one-shot extraction of the same tree');
             const tree = parsePrepared(prepareSource(text).text)!;
             try {
+              if (tree.rootNode.hasError) continue;
+              assert.equal(parsed.tree.rootNode.toString(), tree.rootNode.toString(), 'the incremental tree of an error-free text differs from a fresh parse');
               const fresh = extractModuleFromParsed('lp', [{ path: '/w/lp.c', text, tree, lines: new LineIndex(text) }]);
-              assert.deepEqual(JSON.parse(JSON.stringify(got)), JSON.parse(JSON.stringify(fresh)), 'incremental model differs from a fresh extraction');
+              assert.deepEqual(got, JSON.parse(JSON.stringify(fresh)), 'incremental model differs from a fresh extraction');
             } finally {
               tree.delete();
             }
