@@ -90,7 +90,7 @@ export async function main(argv: string[]): Promise<void> {
     const s = r.seriesEdit.stats;
     const involved = n + 1; // steps that involve one patch of a cumulative chain (see docs/PERFORMANCE.md)
     rows.push({ id: 'c2', target: 'edit in one patch: modules / steps re-analysed', limit: `1 module, <= ${involved} of ${r.totalSteps} steps`, measured: `${s.modules} module, ${s.stepsComputed} steps (${s.stepsReused} reused)`, ratio: Math.max(s.modules, s.stepsComputed / involved), max: 1 });
-    details.push(`(c) ${n} patches x ${r.linesEach} lines: raw parses ${fmt(r.rawParseSum)} ms in total; server index + analysis (its log) ${r.indexAll.map(fmt).join(' / ')} ms; ${r.findings} diagnostics published`);
+    details.push(`(c) ${n} patches x ${r.linesEach} lines: raw parses ${fmt(r.rawParseSums.original)} ms in total (${fmt(r.rawParseSums.prepared)} ms of the prepared texts; the smaller is the yardstick); server index + analysis (its log) ${r.indexAll.map(fmt).join(' / ')} ms; ${r.findings} diagnostics published`);
     details.push(`    edit in a body (not series-relevant): ${fmt(r.bodyEdit.ms)} ms to diagnostics; run: ${JSON.stringify(r.bodyEdit.stats)}`);
     details.push(`    edit in a replacement body (series-relevant): ${fmt(r.seriesEdit.ms)} ms to diagnostics; run: ${JSON.stringify(s)}`);
     json.series = r;
