@@ -1,5 +1,9 @@
 // What a CLI command receives: its arguments and where to write. Tests run commands
-// in-process with captured streams; the real entry point passes the process's.
+// in-process with captured streams; the real entry point passes the process's. Also the
+// argument parser and the errors every command reports the same way (usage, inputs).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { nodeHost } from '../../common/src/nodeHost';
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
@@ -9,8 +13,71 @@ export interface CliIO {
   isTTY: boolean;
 }
 
-/** Bad usage: main prints the message and exits with status 2. */
+/** Bad usage: main prints the message, points to the command's --help, and exits with status 2. */
 export class UsageError extends Error {}
+
+/** An input that cannot be used (missing, a folder for a file, unreadable): the message alone, exit status 2. */
+export class InputError extends UsageError {}
+
+/** The C library's wording of the errors a user meets on the command line (as `ls` or `cat` print them). */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'No such file or directory',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EROFS: 'Read-only file system',
+  ENOSPC: 'No space left on device',
+  EEXIST: 'File exists',
+};
+
+export function errnoText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return (code && ERRNO_TEXT[code]) ?? (code || (e instanceof Error ? e.message : String(e)));
+}
+
+/**
+ * Reads the file the user named (GIVEN, relative to io.cwd): its absolute path and text.
+ * A missing file, a folder (ON_FOLDER says what to give instead) or anything but a regular,
+ * readable file is an InputError that names GIVEN as typed.
+ */
+export function readInputFile(io: CliIO, given: string, onFolder: string): { file: string; text: string } {
+  const file = path.resolve(io.cwd, given);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    throw new InputError(`${given}: ${errnoText(e)}`);
+  }
+  if (st.isDirectory()) throw new InputError(`${given}: Is a directory (${onFolder})`);
+  if (!st.isFile()) throw new InputError(`${given}: not a regular file`);
+  const text = nodeHost.readFile(file);
+  if (text === undefined) {
+    try { fs.accessSync(file, fs.constants.R_OK); } catch (e) { throw new InputError(`${given}: ${errnoText(e)}`); }
+    throw new InputError(`${given}: cannot be read`);
+  }
+  return { file, text };
+}
+
+/** The folder the user named: its absolute path, or an InputError (missing, or a file: ON_FILE says what to give). */
+export function inputFolder(io: CliIO, given: string, onFile: string, prefix = ''): string {
+  const dir = path.resolve(io.cwd, given);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch (e) {
+    throw new InputError(`${prefix}${given}: ${errnoText(e)}`);
+  }
+  if (!st.isDirectory()) throw new InputError(`${prefix}${given}: Not a directory (${onFile})`);
+  return dir;
+}
+
+/** FILE as the user reads it best: relative to the current directory when below it, else absolute. */
+export function showPath(io: CliIO, file: string): string {
+  const rel = path.relative(io.cwd, file);
+  if (rel === '') return '.';
+  return !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
 
 export interface ParsedArgs {
   positionals: string[];

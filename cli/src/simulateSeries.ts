@@ -4,10 +4,9 @@
 // simulator like any `.klpsim` (or only printed, to be saved and edited). N and M are
 // 1-based series positions or module names. The series is read as `klp-studio series`
 // reads it (klp.series, or the inferred order, which a note on stderr names).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliIO } from './io';
-import { UsageError } from './io';
+import { inputFolder, showPath, UsageError } from './io';
 import { checkSeries, seriesScenario, SERIES_FILE } from '../../core/src/series';
 import { simulateFile, type SimOptions, type SimulateResult } from '../../core/src/sim';
 import { nodeHost } from '../../common/src/nodeHost';
@@ -32,15 +31,13 @@ export const GENERATED_NAME = 'upgrade.klpsim (generated)';
 
 /** Generates the series' upgrade scenario and (unless printScenario) simulates it. Requires initParser(). */
 export function runSeriesUpgrade(req: SeriesRunRequest, io: CliIO): SeriesRunOutcome {
-  const dir = path.resolve(io.cwd, req.given);
-  let isDir = false;
-  try { isDir = fs.statSync(dir).isDirectory(); } catch { /* reported below */ }
-  if (!isDir) throw new UsageError(`--series ${req.given}: not a folder (give the folder of the series)`);
+  const dir = inputFolder(io, req.given, 'give the folder of the series', '--series ');
   const { report } = checkSeries(dir, nodeHost);
-  const show = (f: string) => {
-    const rel = path.relative(io.cwd, f);
-    return rel && !rel.startsWith('..') ? rel : f;
-  };
+  const show = (f: string) => showPath(io, f);
+  if (!report.patches.length && !report.problems.length) {
+    io.err(`klp-studio simulate: --series ${req.given}: no ${SERIES_FILE} and no livepatch module in it: nothing to simulate\n`);
+    return { kind: 'failed', status: 1 };
+  }
   if (report.problems.length) {
     for (const p of report.problems) {
       const where = p.file ? `${show(p.file)}${p.line !== undefined ? `:${p.line + 1}` : ''}` : show(dir);

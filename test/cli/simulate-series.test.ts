@@ -116,7 +116,8 @@ describe('klp-studio simulate --series', () => {
     await bad(['--series', 'examples', '--from', '9'], 2, /--from: no step 9 \(the series has 3\)/);
     await bad(['--series', 'examples', '--to', 'lp_acme_v9'], 2, /--to: 'lp_acme_v9' is not in the series \(lp_acme_v1, lp_acme_v2, lp_acme_v3\)/);
     await bad(['--series', 'examples', '--from', '3', '--to', '1'], 2, /--from lp_acme_v3 comes after --to lp_acme_v1/);
-    await bad(['--series', 'no/such/dir'], 2, /--series no\/such\/dir: not a folder/);
+    await bad(['--series', 'no/such/dir'], 2, /--series no\/such\/dir: No such file or directory/);
+    await bad(['--series', 'examples/klp.series'], 2, /--series examples\/klp\.series: Not a directory \(give the folder of the series\)/);
     await bad(['--series', 'examples', 'examples/upgrade.klpsim'], 2, /--series DIR takes no scenario FILE/);
     await bad(['examples/upgrade.klpsim', '--from', '2'], 2, /--from goes with --series DIR/);
     await bad(['examples/upgrade.klpsim', '--print-scenario'], 2, /--print-scenario goes with --series DIR/);

@@ -1,52 +1,73 @@
 // `klp-studio check [PATH...]`: the single-module rules and, for folders that hold a
-// series, the series rules, printed gcc-style (default), as JSON or as SARIF 2.1.0.
-// Exit status 1 when an error is reported, 0 otherwise, 2 for bad usage.
+// series, the series rules, printed gcc-style (default, with a summary line on stderr), as
+// JSON or as SARIF 2.1.0. Exit status 1 when an error is reported, 0 otherwise, 2 for bad
+// usage or a missing PATH.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { choice, option, parseArgs, UsageError } from '../io';
+import { choice, errnoText, InputError, option, parseArgs, showPath, UsageError } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
 import { loadProject } from '../../../core/src/workspace/project';
 import { runModuleRules, RULES } from '../../../core/src/rules';
+import { isLivepatchModule } from '../../../core/src/rules/context';
 import { sortFindings, type Finding } from '../../../core/src/findings';
 import { formatJson, formatSarif, formatText } from '../../../core/src/report/formats';
 import { nodeHost } from '../../../common/src/nodeHost';
 import { DEFAULT_MAX_FILE_KB, FileSizeLimit } from '../../../common/src/sizeLimit';
 import { seriesFindingsForFolders } from '../seriesFindings';
 
-const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series] [--kernel-api LEVEL] [--max-file-size KB]
+const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series]
+                        [--kernel-api LEVEL] [--max-file-size KB]
 
-Checks livepatch modules: PATHs are C files or folders (default: .); folders are searched
-for C sources (node_modules and .git are skipped). Folders that hold a klp.series file are
-also checked as a series (one livepatch module per line, oldest first).
+Checks livepatch modules with the KLP0NN rules (docs/RULES.md). PATHs are C
+files or folders (default: .); folders are searched for C sources (node_modules
+and .git are skipped). A folder that holds a klp.series file is also checked as
+a series (docs/SERIES.md).
 
-  --format text|json|sarif   output format (default text: FILE:LINE:COL: severity: message [CODE])
-  --no-series                skip the series rules
-  --kernel-api LEVEL         upstream | state-callbacks | auto (default: what each module uses);
-                             the rules of the proposed state-callbacks API are KLP070-KLP078
-  --max-file-size KB         files larger than this are not analysed (said on stderr);
-                             default ${DEFAULT_MAX_FILE_KB}, 0 for no limit
-exit status: 1 when an error is reported, 0 otherwise, 2 for bad usage`;
+  --format FORMAT      text (default: FILE:LINE:COL: severity: message [CODE],
+                       one line each, with a summary line on stderr), json, or
+                       sarif (SARIF 2.1.0, for code-scanning upload)
+  --no-series          skip the series rules
+  --kernel-api LEVEL   upstream, state-callbacks or auto (default: what each
+                       module uses); the proposal's rules are KLP070-KLP078
+  --max-file-size KB   files larger than this are not analysed (said on
+                       stderr); default ${DEFAULT_MAX_FILE_KB}, 0 for no limit
+exit status: 1 when an error is reported, 0 otherwise (also when no livepatch
+module is found: stderr says so), 2 for bad usage or a missing PATH`;
+
+const OPTIONS = { valued: ['--format', '--kernel-api', '--max-file-size'], switches: ['--no-series'] };
+
+/** What `check` reads as C: sources and headers. */
+const C_FILE = /\.[ch]$/;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export const command: Command = {
-  summary: 'report mistakes in livepatch modules and series (gcc-style, JSON or SARIF)',
+  summary: 'report mistakes in livepatch modules and series',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--format', '--kernel-api', '--max-file-size'], ['--no-series']);
+    const args = parseArgs(argv, OPTIONS.valued, OPTIONS.switches);
     const maxKB = option(args, '--max-file-size');
     if (maxKB !== undefined && !/^\d+$/.test(maxKB)) throw new UsageError(`--max-file-size must be a number of KiB (got '${maxKB}')`);
     const limit = new FileSizeLimit(maxKB === undefined ? DEFAULT_MAX_FILE_KB : Number(maxKB));
     const host = limit.wrap(nodeHost);
     const kernelApi = choice(args, '--kernel-api', ['auto', 'upstream', 'state-callbacks'] as const, 'auto');
     const format = choice(args, '--format', ['text', 'json', 'sarif'] as const, 'text');
-    const inputs = (args.positionals.length ? args.positionals : ['.']).map((p) => path.resolve(io.cwd, p));
+    const given = args.positionals.length ? args.positionals : ['.'];
     const targets: { path: string; isDirectory: boolean }[] = [];
-    for (const p of inputs) {
+    const notes: string[] = [];
+    for (const g of given) {
+      const p = path.resolve(io.cwd, g);
       let st: fs.Stats;
       try {
         st = fs.statSync(p);
-      } catch {
-        throw new UsageError(`${path.relative(io.cwd, p) || p}: No such file or directory`);
+      } catch (e) {
+        throw new InputError(`${g}: ${errnoText(e)}`);
+      }
+      if (!st.isDirectory() && !C_FILE.test(p)) {
+        notes.push(`${g}: not a C source (.c or .h): skipped`);
+        continue;
       }
       targets.push({ path: p, isDirectory: st.isDirectory() });
     }
@@ -63,14 +84,19 @@ export const command: Command = {
       findings.push(...seriesFindingsForFolders(targets.filter((t) => t.isDirectory).map((t) => t.path), project.modules, host, { kernelApi }));
     }
     const sorted = sortFindings(dedupe(findings));
-    const show = (f: string) => {
-      const rel = path.relative(io.cwd, f);
-      return rel && !rel.startsWith('..') ? rel : f;
-    };
+    const show = (f: string) => showPath(io, f);
+    for (const n of notes) io.err(`klp-studio check: ${n}\n`);
     for (const f of [...limit.skipped.keys()].sort()) io.err(`klp-studio check: ${show(f)}: ${limit.message(f, '--max-file-size')}\n`);
+    const livepatches = project.modules.filter(isLivepatchModule).length;
+    if (!livepatches) io.err(`klp-studio check: no livepatch module in ${given.join(', ')} (no C source there defines a struct klp_patch)\n`);
     if (format === 'json') io.out(formatJson(sorted, show));
     else if (format === 'sarif') io.out(formatSarif(sorted, show, RULES));
-    else io.out(formatText(sorted, show));
+    else {
+      io.out(formatText(sorted, show));
+      const count = (s: Finding['severity'][]) => sorted.filter((f) => s.includes(f.severity)).length;
+      if (project.modules.length || sorted.length) io.err(`klp-studio check: ${plural(project.modules.length, 'module')} (${plural(livepatches, 'livepatch', 'livepatches')}): `
+        + `${plural(count(['error']), 'error')}, ${plural(count(['warning']), 'warning')}, ${plural(count(['info', 'hint']), 'note')}\n`);
+    }
     return sorted.some((f) => f.severity === 'error') ? 1 : 0;
   },
 };

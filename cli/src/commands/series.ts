@@ -1,12 +1,12 @@
 // `klp-studio series [DIR] [--format text|json]`: the series analysis of DIR's klp.series
 // (or of every klp.series folder under DIR, or, with none, of DIR's livepatch modules in
 // natural name order): a table per upgrade step, then the series findings gcc-style.
-// Exit status 1 when the kernel would refuse a step or an error is found, 0 otherwise,
-// 2 for bad usage.
+// Exit status 1 when the kernel would refuse a step, an error is found or there is no
+// series, 0 otherwise, 2 for bad usage.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { choice, parseArgs, UsageError } from '../io';
+import { choice, inputFolder, parseArgs, showPath, UsageError } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
 import { sortFindings } from '../../../core/src/findings';
 import { formatText, formatJson } from '../../../core/src/report/formats';
@@ -17,49 +17,45 @@ import { formatProposalView, proposalView } from '../../../core/src/series/state
 
 const USAGE = `usage: klp-studio series [DIR] [--format text|json] [--kernel-api LEVEL]
 
-Analyzes the livepatch series of DIR (default: .): the ${SERIES_FILE} file there (one module
-name or source path per line, oldest first, # comments), else every folder under DIR that
-has one, else the livepatch modules directly in DIR in natural name order (lp_v2 before
-lp_v10; the output says so). For each step (patch N installed over what the steps before
-left), it shows what happens to each function (new, re-patched, unchanged, reverted by a
-NOP), to each system state (by the kernel's compatibility rule), to shadow variables, and
-which callbacks of replaced patches never run; then version skips, the downgrade path, and
-the series findings (KLP021 KLP022 KLP024 KLP032 KLP042 KLP043 KLP051 KLP052).
+Analyses the livepatch series of DIR (default: .): the ${SERIES_FILE} file there
+(one module name or source path per line, oldest first, # comments), else every
+folder under DIR that has one, else the livepatch modules directly in DIR in
+natural name order (lp_v2 before lp_v10; the output says so). For each step
+(patch N installed over what the steps before left) it shows what happens to
+each function (new, re-patched, unchanged, reverted by a NOP), to each system
+state (by the kernel's compatibility rule), to shadow variables, and which
+callbacks of replaced patches never run; then version skips, the downgrade
+path, and the series findings, gcc-style (docs/SERIES.md).
 
   --format text|json   output format (default text)
-  --kernel-api LEVEL   upstream | state-callbacks | auto (default: state-callbacks iff a
-                       module uses it). Under state-callbacks (semantics §12, not merged) a
-                       section shows what the series means under the proposed API: which
-                       callbacks stop running, which state callbacks run, which shadow
-                       variables is_shadow would free, and when (docs/STATE-CALLBACKS.md)
-exit status: 1 when the kernel would refuse a step or an error is found, 0 otherwise,
-2 for bad usage`;
+  --kernel-api LEVEL   upstream, state-callbacks or auto (default: the proposal
+                       iff a module uses it). Under state-callbacks (semantics
+                       §12, not merged) a section tells what the series means
+                       under the proposed API: which callbacks stop running,
+                       which state callbacks run, which shadow variables
+                       is_shadow would free, and when (docs/STATE-CALLBACKS.md)
+exit status: 1 when the kernel would refuse a step, an error is found, the
+series has problems or DIR holds no series; 0 otherwise; 2 for bad usage`;
+
+const OPTIONS = { valued: ['--format', '--kernel-api'], switches: [] as string[] };
 
 export const command: Command = {
-  summary: 'what each cumulative upgrade of a series does, checked before it reaches a machine',
+  summary: 'what each cumulative upgrade of a series does, step by step',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--format', '--kernel-api'], []);
+    const args = parseArgs(argv, OPTIONS.valued, OPTIONS.switches);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
     const kernelApi = choice(args, '--kernel-api', ['auto', 'upstream', 'state-callbacks'] as const, 'auto');
-    if (args.positionals.length > 1) throw new UsageError('at most one DIR');
-    const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(dir);
-    } catch {
-      throw new UsageError(`${args.positionals[0] ?? '.'}: No such file or directory`);
-    }
-    if (!st.isDirectory()) throw new UsageError(`${args.positionals[0]}: not a directory (give the folder of the series)`);
+    if (args.positionals.length > 1) throw new UsageError(`one DIR at most (got ${args.positionals.map((p) => `'${p}'`).join(', ')})`);
+    const given = args.positionals[0] ?? '.';
+    const dir = inputFolder(io, given, 'give the folder of the series');
     await initParser();
 
     const own = fs.existsSync(path.join(dir, SERIES_FILE));
     const dirs = own ? [dir] : findSeriesDirs(dir, nodeHost);
     if (!dirs.length) dirs.push(dir); // inferred series of DIR itself
-    const show = (f: string) => {
-      const rel = path.relative(io.cwd, f);
-      return rel && !rel.startsWith('..') ? rel : f || '.';
-    };
+    const show = (f: string) => showPath(io, f);
     const provide = modelProvider(nodeHost);
     const results = dirs.map((d) => checkSeries(d, nodeHost, provide, { kernelApi }));
 
@@ -73,7 +69,7 @@ export const command: Command = {
       const refused = proposal ? proposal.steps.some((s) => s.action === 'insmod' && s.result['state-callbacks'] === 'refused') : report.steps.some((s) => !s.main.accepted);
       if (report.problems.length || sorted.some((f) => f.severity === 'error') || refused) status = 1;
       if (!report.patches.length && report.inferred) {
-        texts.push(`series ${report.name}: no livepatch modules directly in ${show(report.dir)} and no ${SERIES_FILE} below it\n`);
+        io.err(`klp-studio series: no series in ${show(report.dir)}: no ${SERIES_FILE} in it or below it, and no livepatch module directly in it\n`);
         status = 1;
         continue;
       }

@@ -5,42 +5,58 @@
 // scenario instead (../simulateSeries.ts).
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { choice, flag, option, parseArgs, UsageError } from '../io';
+import { choice, flag, option, parseArgs, readInputFile, UsageError } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
 import { DEFAULT_KERNEL_PROFILE, KERNEL_PROFILES, simulateFile, type SimulateResult } from '../../../core/src/sim';
 import { SIM_EVENTS_SCHEMA_VERSION, type SimRunDocument } from '../../../core/src/sim/events';
 import { nodeHost } from '../../../common/src/nodeHost';
-import { runSeriesUpgrade } from '../simulateSeries';
+import { GENERATED_NAME, runSeriesUpgrade } from '../simulateSeries';
 
-const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1] [--kernel-api LEVEL] [--no-debug] [--format text|json]
-       klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario] [options above]
+const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1]
+                  [--kernel-api LEVEL] [--no-debug] [--format text|json]
+       klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario]
+                  [the options above]
 
-Runs a .klpsim scenario on the simulated kernel and prints what the kernel would log.
-Modules are looked up in the scenario's folder (recursively) and in every --path DIR.
+Runs a .klpsim scenario (docs/SIMULATOR.md) on the simulated kernel and prints
+what the kernel would log. Modules are looked up in the scenario's folder
+(recursively) and in every --path DIR; a module loaded without sources (a typo
+in its name?) is a plain module, said on stderr as a FILE:LINE: note: line.
 
-  --path DIR            another folder to look for module sources in (repeatable)
-  --kernel latest|6.1   the kernel version simulated: latest (default, the newest upstream
-                        behaviour) or 6.1 (Debian 12: no replace/stack_order sysfs files,
-                        6.1's wording of parameter errors)
-  --kernel-api LEVEL    the livepatch API simulated: upstream, state-callbacks (the
-                        proposal of semantics §12, docs/STATE-CALLBACKS.md) or auto
-                        (default: state-callbacks iff a loaded module uses it)
-  --no-debug            leave out pr_debug lines (as a kernel without dynamic debug)
-  --format text|json    the transcript (default) or the run as JSON events (docs/EVENTS.md)
-  --series DIR          instead of FILE: the upgrade path of the livepatch series in DIR
-                        (its klp.series, or its livepatch modules in natural name order):
-                        the target modules, then each patch loaded over the previous one
-  --from N, --to M      only the steps N..M (1-based positions or module names)
-  --print-scenario      print the generated scenario instead of running it
-exit status: 0 when the scenario ran, 1 when a livepatch it needs has no sources (or the
-series has problems), 2 for a malformed scenario, bad usage, or a run beyond the simulator's
-limits (sleep N at most 3600; 2.5 million events)`;
+  --path DIR           another folder with module sources (repeatable)
+  --kernel latest|6.1  the kernel simulated: latest (default, the newest
+                       upstream behaviour) or 6.1 (Debian 12: no replace or
+                       stack_order sysfs files, 6.1's wording of parameter
+                       errors)
+  --kernel-api LEVEL   the livepatch API: upstream, state-callbacks (the
+                       proposal of semantics §12, docs/STATE-CALLBACKS.md) or
+                       auto (default: state-callbacks iff a loaded module
+                       uses it)
+  --no-debug           leave out pr_debug lines (a kernel without dynamic
+                       debug)
+  --format text|json   the transcript (default) or the run as JSON events
+                       (docs/EVENTS.md)
+  --series DIR         instead of FILE: the upgrade path of the series in DIR
+                       (its klp.series, or its livepatch modules in natural
+                       name order): the target modules, then each patch loaded
+                       over the previous one
+  --from N, --to M     only the steps N..M (1-based positions or module names)
+  --print-scenario     print the generated scenario instead of running it
+exit status: 0 when the scenario ran (whatever the kernel answered), 1 when a
+livepatch it needs has no sources or the series has problems, 2 for a malformed
+scenario, bad usage, or a run beyond the simulator's limits (sleep N at most
+3600; 2.5 million events)`;
+
+/** The simulator's note on a module it found no sources for (core/src/sim/engine.ts). */
+const NO_SOURCES = /^module '[^']+' has no sources\b/;
+
+const OPTIONS = { valued: ['--path', '--format', '--kernel', '--kernel-api', '--series', '--from', '--to'], switches: ['--no-debug', '--print-scenario'] };
 
 export const command: Command = {
-  summary: 'run a .klpsim scenario (or a series\' upgrade path) on the simulated kernel',
+  summary: 'run a .klpsim scenario or a series\' upgrade on the simulated kernel',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--path', '--format', '--kernel', '--kernel-api', '--series', '--from', '--to'], ['--no-debug', '--print-scenario']);
+    const args = parseArgs(argv, OPTIONS.valued, OPTIONS.switches);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
     const kernel = choice(args, '--kernel', KERNEL_PROFILES, DEFAULT_KERNEL_PROFILE);
     const series = option(args, '--series');
@@ -63,12 +79,7 @@ export const command: Command = {
       for (const f of ['--from', '--to', '--print-scenario']) if (flag(args, f)) throw new UsageError(`${f} goes with --series DIR`);
       if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing scenario FILE (or --series DIR)');
       given = args.positionals[0];
-      const file = path.resolve(io.cwd, given);
-      const text = nodeHost.readFile(file);
-      if (text === undefined) {
-        io.err(`klp-studio simulate: ${given}: No such file or directory\n`);
-        return 2;
-      }
+      const { file, text } = readInputFile(io, given, `give a .klpsim scenario, or --series ${given} for the upgrade path of its series`);
       await initParser();
       r = simulateFile(file, text, dirs, nodeHost, options);
       if (r.errors.length) {
@@ -87,6 +98,13 @@ export const command: Command = {
       io.out(JSON.stringify(doc, null, 1) + '\n');
     } else {
       io.out(r.transcript.length ? r.transcript.join('\n') + '\n' : '');
+      // The transcript is what the kernel prints. A module loaded without sources (often a
+      // typo in its name) prints nothing there: that note of the run goes to stderr. The
+      // other notes (the simulator's assumptions) are in the JSON events.
+      const where = series !== undefined ? `${series.replace(/\/$/, '')}/${GENERATED_NAME}` : given;
+      for (const e of r.events) {
+        if (e.kind === 'note' && NO_SOURCES.test(e.message)) io.err(`${where}${e.scenarioLine !== undefined ? `:${e.scenarioLine}` : ''}: note: ${e.message}\n`);
+      }
     }
     return r.exitStatus;
   },

@@ -1,31 +1,40 @@
-// `klp-studio timeline SCENARIO [--path DIR]... [--no-debug] -o FILE.html`: runs a `.klpsim`
-// scenario through the simulator and writes the transition timeline as one self-contained
-// HTML file (the same renderer as the VS Code webview, inlined, with a strict CSP). SCENARIO
-// may also be a `klp-studio simulate --format json` document.
+// `klp-studio timeline SCENARIO -o FILE.html [--path DIR]... [--kernel ...] [--kernel-api ...]`:
+// runs a `.klpsim` scenario through the simulator (with simulate's options) and writes the
+// transition timeline as one self-contained HTML file (the same renderer as the VS Code
+// webview, inlined, with a strict CSP). SCENARIO may also be a `klp-studio simulate
+// --format json` document.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { flag, option, parseArgs, UsageError } from '../io';
+import { choice, errnoText, flag, option, parseArgs, readInputFile, UsageError } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
-import { simulateFile } from '../../../core/src/sim';
+import { DEFAULT_KERNEL_PROFILE, KERNEL_PROFILES, simulateFile } from '../../../core/src/sim';
 import type { SimRunDocument } from '../../../core/src/sim/events';
 import { timelineDocument } from '../../../core/src/timeline/document';
 import type { TimelineInput } from '../../../core/src/timeline/input';
 import { nodeHost } from '../../../common/src/nodeHost';
 
-const USAGE = `usage: klp-studio timeline SCENARIO [--path DIR]... [--no-debug] -o FILE.html
+const USAGE = `usage: klp-studio timeline SCENARIO -o FILE.html [--path DIR]...
+                  [--kernel latest|6.1] [--kernel-api LEVEL] [--no-debug]
+                  [--title TEXT]
 
-Runs a .klpsim scenario on the simulated kernel and writes its transition timeline as one
-self-contained HTML file (open it in any browser; nothing is fetched). SCENARIO may also be
-the JSON of 'klp-studio simulate --format json'.
+Runs a .klpsim scenario on the simulated kernel and writes its transition
+timeline as one self-contained HTML file (open it in any browser; nothing is
+fetched; docs/TIMELINE.md). SCENARIO may also be the JSON of
+'klp-studio simulate --format json' (then --path, --kernel and --kernel-api do
+not apply: the run is already made).
 
-  -o, --output FILE     where to write the HTML ('-' for standard output)
-  --path DIR            another folder to look for module sources in (repeatable)
-  --no-debug            leave out pr_debug lines from the transcript
-  --title TEXT          the heading (default: the scenario path)
-exit status: 0 when written, 1 when a livepatch the scenario needs has no sources,
-2 for a malformed scenario, an unwritable output or bad usage`;
+  -o, --output FILE    where to write the HTML ('-' for standard output)
+  --path DIR           another folder with module sources (repeatable)
+  --kernel latest|6.1  the kernel simulated (as for 'klp-studio simulate')
+  --kernel-api LEVEL   upstream, state-callbacks or auto (as for simulate)
+  --no-debug           leave out pr_debug lines from the transcript
+  --title TEXT         the heading (default: the scenario path)
+exit status: 0 when written, 1 when a livepatch the scenario needs has no
+sources, 2 for a malformed scenario, an unwritable output or bad usage`;
+
+const OPTIONS = { valued: ['--output', '-o', '--path', '--kernel', '--kernel-api', '--title'], switches: ['--no-debug'] };
 
 /** Where the bundled renderer is: beside dist/cli.js, or dist/ when run from the sources. */
 function findRenderer(): string | undefined {
@@ -38,20 +47,18 @@ function isRunDocument(x: unknown): x is SimRunDocument {
 }
 
 export const command: Command = {
-  summary: 'write the transition timeline of a scenario as a standalone HTML file',
+  summary: 'write a scenario\'s transition timeline as a standalone HTML file',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const args = parseArgs(argv.map((a) => (a === '-o' ? '--output' : a.startsWith('-o=') ? `--output=${a.slice(3)}` : a)), ['--path', '--output', '--title'], ['--no-debug']);
-    if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing SCENARIO');
+    const args = parseArgs(argv.map((a) => (a === '-o' ? '--output' : a.startsWith('-o=') ? `--output=${a.slice(3)}` : a)), OPTIONS.valued, OPTIONS.switches);
+    if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? `one SCENARIO expected (got ${args.positionals.map((p) => `'${p}'`).join(', ')})` : 'missing SCENARIO');
     const out = option(args, '--output');
     if (!out) throw new UsageError('missing -o FILE.html (where to write the timeline)');
+    const kernel = choice(args, '--kernel', KERNEL_PROFILES, DEFAULT_KERNEL_PROFILE);
+    const kernelApi = choice(args, '--kernel-api', ['auto', 'upstream', 'state-callbacks'] as const, 'auto');
     const given = args.positionals[0];
-    const file = path.resolve(io.cwd, given);
-    const text = nodeHost.readFile(file);
-    if (text === undefined) {
-      io.err(`klp-studio timeline: ${given}: No such file or directory\n`);
-      return 2;
-    }
+    const { file, text } = readInputFile(io, given, 'give a .klpsim scenario or the JSON of klp-studio simulate --format json');
     const renderer = findRenderer();
     if (!renderer) {
       io.err('klp-studio timeline: the renderer (dist/webview.js) is missing; run npm run build\n');
@@ -69,7 +76,7 @@ export const command: Command = {
     } else {
       const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
       await initParser();
-      const r = simulateFile(file, text, dirs, nodeHost, { debug });
+      const r = simulateFile(file, text, dirs, nodeHost, { debug, ...(kernel !== DEFAULT_KERNEL_PROFILE ? { kernel } : {}), ...(kernelApi !== 'auto' ? { kernelApi } : {}) });
       if (r.errors.length) {
         const rel = (e: string) => (e.startsWith(file + ':') ? given + e.slice(file.length) : e).split(io.cwd.replace(/\/$/, '') + '/').join('');
         io.err(r.errors.map(rel).join('\n') + '\n');
@@ -89,7 +96,7 @@ export const command: Command = {
       try {
         fs.writeFileSync(target, html);
       } catch (e) {
-        io.err(`klp-studio timeline: cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+        io.err(`klp-studio timeline: cannot write ${out}: ${errnoText(e)}\n`);
         return 2;
       }
       io.err(`wrote ${out} (${input.events.length} events, ${Math.round(html.length / 1024)} KiB)\n`);

@@ -1,13 +1,14 @@
 // `klp-studio verify SCENARIO`: runs a `.klpsim` scenario on a real Linux kernel (Debian
 // 12's 6.1 under QEMU, or --kernel-image/--kernel-build) and on the simulator, prints both
 // transcripts and their unified diff; the simulator runs the kernel version profile of the
-// kernel booted (6.1 for Debian 12: core/src/sim/kernelProfile.ts). Exit 0 when they agree, 1 when they differ, 2 for
-// bad usage or a malformed scenario, 3 when this machine cannot run the check (with what
-// is missing and how to install it). A progress line on the terminal; Ctrl-C cancels and
-// cleans up. The host side lives in verify/src, the pure parts in core/src/verify.
+// kernel booted (6.1 for Debian 12: core/src/sim/kernelProfile.ts). Exit 0 when they
+// agree, 1 when they differ, 2 for bad usage or a malformed scenario, 3 when this machine
+// cannot run the check (with what is missing and how to install it), 130 when cancelled.
+// A progress line on the terminal; Ctrl-C cancels and cleans up. The host side lives in
+// verify/src, the pure parts in core/src/verify.
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { choice, flag, option, parseArgs, UsageError, type CliIO } from '../io';
+import { choice, flag, option, parseArgs, readInputFile, UsageError, type CliIO } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
 import { simulateFile, type KernelProfileName } from '../../../core/src/sim';
 import { compareTranscripts, simulatorProfileFor, type Comparison } from '../../../core/src/verify/compare';
@@ -16,30 +17,44 @@ import { nodeHost } from '../../../common/src/nodeHost';
 import { VerifyCancelled, VerifyEnvError } from '../../../verify/src/env';
 import { runOnRealKernel, VerifyInputError, type VerifyRun } from '../../../verify/src/run';
 
-const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--format text|json] [--keep] [--timeout S]
-                         [--kernel debian-12 | --kernel-image FILE --kernel-build DIR]
-                         [--smp N] [--accel tcg|kvm] [--no-diff] [--progress]
+const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--diff | --no-diff]
+                  [--format text|json] [OPTIONS]
 
-Runs the scenario on a real kernel under QEMU and on the simulator (with the kernel profile
-of the kernel booted: --kernel 6.1 for Debian 12), and prints the real transcript, the
-simulated one and a unified diff (simulator -> real kernel). Modules are
-looked up as 'simulate' does (the scenario's folder, then every --path DIR), built with
-Kbuild against the kernel's headers and cached with the kernel in ~/.cache/klp-studio/verify
-(or $KLP_STUDIO_CACHE). '#@' directives are simulator-only: they are not enacted.
+Runs the scenario on a real kernel under QEMU and on the simulator (with the
+profile of the kernel booted: --kernel 6.1 for Debian 12), and prints the real
+transcript, the simulated one and a unified diff (simulator -> real kernel).
+Modules are looked up as 'simulate' does (the scenario's folder, then every
+--path DIR), built with Kbuild against the kernel's headers and cached with the
+kernel in ~/.cache/klp-studio/verify (or $KLP_STUDIO_CACHE). '#@' directives are
+simulator-only: they are not enacted (docs/VERIFY.md).
 
-  --path DIR            another folder to look for module sources in (repeatable)
-  --format text|json    output format (default text)
-  --keep                keep the run folder (initramfs, init script, logs) and print it
-  --timeout S           stop the VM after S seconds (default: from the scenario's length)
-  --kernel debian-12    Debian 12's kernel, fetched with apt-get download (default)
-  --kernel-image FILE   boot this bzImage instead; --kernel-build DIR: its build tree
-  --smp N               guest CPUs (default 1: transitions finish inside each command)
-  --accel tcg|kvm       QEMU accelerator (default tcg; nested KVM is often broken)
+  --path DIR            another folder with module sources (repeatable)
+  --diff                diff with the simulator (the default)
   --no-diff             only run the real kernel and print its transcript
-  --progress            progress as 'verify: progress: ...' lines on stderr (for editors)
-exit status: 0 the transcripts agree (or --no-diff), 1 they differ, 2 bad usage or
-scenario, 3 this machine cannot run the check (missing tools, no network, build error,
-VM timeout), 130 cancelled`;
+  --format text|json    output format (default text)
+options:
+  --kernel debian-12    Debian 12's kernel, fetched with apt-get download
+                        (the default)
+  --kernel-image FILE   boot this bzImage instead, with
+  --kernel-build DIR    its build tree (both or neither)
+  --smp N               guest CPUs (default 1: transitions finish inside each
+                        command)
+  --accel tcg|kvm       QEMU accelerator (default tcg; nested KVM is often
+                        broken)
+  --timeout S           stop the VM after S seconds (default: from the
+                        scenario's length)
+  --keep                keep the run folder (initramfs, init script, logs) and
+                        print it
+  --progress            progress as 'verify: progress: ...' lines on stderr
+                        (for editors; on a terminal a progress line is shown)
+exit status: 0 the transcripts agree (or --no-diff), 1 they differ, 2 bad usage
+or scenario, 3 this machine cannot run the check (missing tools, no network,
+build error, VM timeout: stderr says what to install), 130 cancelled`;
+
+const OPTIONS = {
+  valued: ['--path', '--format', '--timeout', '--kernel', '--kernel-image', '--kernel-build', '--smp', '--accel'],
+  switches: ['--keep', '--no-diff', '--diff', '--progress'],
+};
 
 interface JsonReport {
   schema: 'klp-studio/verify';
@@ -64,14 +79,15 @@ function progressLine(io: CliIO, lines: boolean): (m: string) => void {
 }
 
 export const command: Command = {
-  summary: 'run a scenario on a real kernel under QEMU and diff it with the simulator',
+  summary: 'run a scenario on a real kernel (QEMU), diffed with the simulator',
   usage: USAGE,
+  options: OPTIONS,
   async run(argv, io) {
-    const args = parseArgs(argv, ['--path', '--format', '--timeout', '--kernel', '--kernel-image', '--kernel-build', '--smp', '--accel'], ['--keep', '--no-diff', '--diff', '--progress']);
+    const args = parseArgs(argv, OPTIONS.valued, OPTIONS.switches);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
     choice(args, '--kernel', ['debian-12'] as const, 'debian-12');
     const accel = choice(args, '--accel', ['tcg', 'kvm'] as const, 'tcg');
-    if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing SCENARIO');
+    if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? `one SCENARIO expected (got ${args.positionals.map((p) => `'${p}'`).join(', ')})` : 'missing SCENARIO');
     const num = (name: string, min: number): number | undefined => {
       const v = option(args, name);
       if (v === undefined) return undefined;
@@ -85,14 +101,10 @@ export const command: Command = {
     const build = option(args, '--kernel-build');
     if (Boolean(image) !== Boolean(build)) throw new UsageError('--kernel-image and --kernel-build go together');
     const given = args.positionals[0];
-    const file = path.resolve(io.cwd, given);
-    const text = nodeHost.readFile(file);
-    if (text === undefined) {
-      io.err(`klp-studio verify: ${given}: No such file or directory\n`);
-      return 2;
-    }
+    const { file, text } = readInputFile(io, given, 'give a .klpsim scenario');
     const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
-    const withSim = !flag(args, '--no-diff');
+    // --diff and --no-diff: the last one given wins.
+    const withSim = argv.lastIndexOf('--no-diff') < argv.lastIndexOf('--diff') || !flag(args, '--no-diff');
 
     // The simulator first: it validates the scenario (and is instant). It runs the profile
     // of Debian 12's kernel; once the booted kernel's version is known, again if that differs.
