@@ -35,6 +35,17 @@ export function rssMB(pid: number): number {
  */
 export const SERVER_NODE_OPTIONS = process.env.KLP_BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=2';
 
+/**
+ * CPU ms of a process (all threads) or of its main thread only (V8's GC and wasm
+ * compilation run on helper threads), from /proc: clock ticks of 10 ms.
+ */
+export function cpuMsOf(pid: number, mainThreadOnly = false): number {
+  const stat = fs.readFileSync(mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
 /** Starts the server on ROOT (with SERVER_NODE_OPTIONS); with PROFILEDIR, CPU-profiled (bench/cpuprof.cjs) into that folder. */
 export async function start(root: string, profileDir?: string): Promise<LspClient> {
   const saved = { o: process.env.NODE_OPTIONS, d: process.env.KLP_BENCH_PROFILE_DIR };
@@ -71,6 +82,9 @@ export interface EditResult {
   raw: number;
   lspAll: number[];
   rawAll: number[];
+  /** CPU ms per edit: the server's main thread and whole process (mean), the raw reparse (median). */
+  lspCpu: { main: number; all: number };
+  rawCpu: number;
   /** Analysis counters after the last edit. */
   stats: AnalysisStats;
   /** RSS (MB) after the first diagnostics, and over the long run (edits -> MB). */
@@ -103,7 +117,11 @@ export async function editLatency(lines: number, edits: number, warmup = 5, prof
   let version = 1;
   const lspAll: number[] = [];
   const rawAll: number[] = [];
+  const rawCpu: number[] = [];
+  const pid = c.proc.pid!;
+  let cpu0 = { main: 0, all: 0 };
   for (let i = 0; i < warmup + edits; i++) {
+    if (i === warmup) cpu0 = { main: cpuMsOf(pid, true), all: cpuMsOf(pid) };
     const insert = i % 2 === 0;
     const r = raw.edit(at, insert ? at : at + 1, insert ? '7' : '');
     const range = insert ? { start: pos, end: pos } : { start: pos, end: { line: pos.line, character: pos.character + 1 } };
@@ -111,11 +129,13 @@ export async function editLatency(lines: number, edits: number, warmup = 5, prof
     if (i >= warmup) {
       rawAll.push(r);
       lspAll.push(l);
+      rawCpu.push(raw.lastCpu);
     }
   }
+  const lspCpu = { main: (cpuMsOf(pid, true) - cpu0.main) / edits, all: (cpuMsOf(pid) - cpu0.all) / edits };
   raw.dispose();
   const stats = await c.request<AnalysisStats>('klp/analysisStats', undefined);
-  return { lines, edits, lsp: median(lspAll), raw: median(rawAll), lspAll, rawAll, stats, rssOpen, rssSeries: [], server: c, file };
+  return { lines, edits, lsp: median(lspAll), raw: median(rawAll), lspAll, rawAll, lspCpu, rawCpu: median(rawCpu), stats, rssOpen, rssSeries: [], server: c, file };
 }
 
 /**
@@ -150,6 +170,8 @@ export interface StartupResult {
   initialize: number;
   firstDiagnostics: number;
   all: number[];
+  /** Median CPU ms of the server from its start to the first diagnostics: main thread, whole process. */
+  cpu: { main: number; all: number };
 }
 
 /** Spawns the server RUNS times on a folder with one 200-line module, opened right after initialize. */
@@ -160,6 +182,8 @@ export async function startup(runs: number): Promise<StartupResult> {
   fs.writeFileSync(file, text);
   const init: number[] = [];
   const first: number[] = [];
+  const cpu: number[] = [];
+  const cpuAll: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const c = await start(dir);
@@ -167,10 +191,12 @@ export async function startup(runs: number): Promise<StartupResult> {
     await c.open(file, text);
     await c.waitDiagnostics(file, (_, p) => p.version === 1, 'first diagnostics', 30000);
     first.push(performance.now() - t0);
+    cpu.push(cpuMsOf(c.proc.pid!, true));
+    cpuAll.push(cpuMsOf(c.proc.pid!));
     await c.stop();
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  return { initialize: median(init), firstDiagnostics: median(first), all: first };
+  return { initialize: median(init), firstDiagnostics: median(first), all: first, cpu: { main: median(cpu), all: median(cpuAll) } };
 }
 
 export interface SeriesResult {
@@ -183,6 +209,9 @@ export interface SeriesResult {
   /** The server's own index + analysis time (its "indexed ..." log), median of runs, ms. */
   index: number;
   indexAll: number[];
+  /** CPU ms of the server's main thread at the end of the index (start-up included), median; of the raw parses. */
+  indexCpu: number;
+  rawParseCpu: number;
   /** Edits in the middle patch: outside the series facts, and in a replacement body. */
   bodyEdit: { ms: number; stats: AnalysisStats['lastRun'] };
   seriesEdit: { ms: number; stats: AnalysisStats['lastRun'] };
@@ -201,16 +230,20 @@ export async function series(n: number, lines: number, runs: number, edits: numb
   await rawParse(sources[0]); // warm-up
   const sums: number[] = [];
   const sumsPrepared: number[] = [];
+  const cpus: number[] = [];
   for (let r = 0; r < runs; r++) {
     let sum = 0;
+    const cpu = { ms: 0 };
     for (const t of sources) sum += await rawParse(t);
     sums.push(sum);
     sum = 0;
-    for (const t of prepared) sum += await rawParse(t);
+    for (const t of prepared) sum += await rawParse(t, cpu);
     sumsPrepared.push(sum);
+    cpus.push(cpu.ms);
   }
   const rawParseSums = { original: median(sums), prepared: median(sumsPrepared) };
   const indexAll: number[] = [];
+  const indexCpus: number[] = [];
   let c: LspClient | undefined;
   let totalSteps = 0;
   for (let r = 0; r < runs; r++) {
@@ -219,6 +252,7 @@ export async function series(n: number, lines: number, runs: number, edits: numb
     const log = await c.indexed(300000);
     indexAll.push(Number(/in (\d+) ms/.exec(log)?.[1] ?? NaN));
     const st = await c.request<AnalysisStats>('klp/analysisStats', undefined);
+    indexCpus.push(cpuMsOf(c.proc.pid!, true));
     totalSteps = Math.max(totalSteps, st.lastRun.stepsComputed + st.lastRun.stepsReused);
   }
   const mid = path.join(dir, `lp_${String(Math.ceil(n / 2)).padStart(3, '0')}.c`);
@@ -247,5 +281,5 @@ export async function series(n: number, lines: number, runs: number, edits: numb
   const findings = [...c!.diagnostics.values()].reduce((a, p) => a + p.diagnostics.length, 0);
   await c!.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-  return { patches: n, linesEach: lines, rawParseSum: Math.min(rawParseSums.original, rawParseSums.prepared), rawParseSums, index: median(indexAll), indexAll, bodyEdit, seriesEdit, totalSteps, findings };
+  return { patches: n, linesEach: lines, rawParseSum: Math.min(rawParseSums.original, rawParseSums.prepared), rawParseSums, index: median(indexAll), indexCpu: median(indexCpus), rawParseCpu: median(cpus), indexAll, bodyEdit, seriesEdit, totalSteps, findings };
 }
