@@ -15,6 +15,7 @@ import { formatJson, formatSarif, formatText } from '../../../core/src/report/fo
 import { nodeHost } from '../../../common/src/nodeHost';
 import { DEFAULT_MAX_FILE_KB, FileSizeLimit } from '../../../common/src/sizeLimit';
 import { seriesFindingsForFolders } from '../seriesFindings';
+import { plural } from '../../../core/src/series/format';
 
 const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series]
                         [--kernel-api LEVEL] [--max-file-size KB]
@@ -39,8 +40,6 @@ const OPTIONS = { valued: ['--format', '--kernel-api', '--max-file-size'], switc
 
 /** What `check` reads as C: sources and headers. */
 const C_FILE = /\.[ch]$/;
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export const command: Command = {
   summary: 'report mistakes in livepatch modules and series',

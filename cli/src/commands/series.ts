@@ -14,6 +14,7 @@ import { nodeHost } from '../../../common/src/nodeHost';
 import { checkSeries, findSeriesDirs, formatSeriesText, modelProvider, seriesToJson, SERIES_FILE } from '../../../core/src/series';
 import { seriesApiLevel } from '../../../core/src/rules/stateApi';
 import { formatProposalView, proposalView } from '../../../core/src/series/stateApiView';
+import { plural } from '../../../core/src/series/format';
 
 const USAGE = `usage: klp-studio series [DIR] [--format text|json] [--kernel-api LEVEL]
 
@@ -76,7 +77,8 @@ export const command: Command = {
       if (format === 'json') {
         json.push({ ...(seriesToJson(report, show) as object), findings: JSON.parse(formatJson(sorted, show)), ...(proposal ? { stateCallbacks: JSON.parse(JSON.stringify(proposal, (k, v) => (v && typeof v === 'object' && typeof v.file === 'string' && v.range ? { file: show(v.file), line: v.range.start.line + 1, column: v.range.start.character + 1 } : v))) } : {}) });
       } else {
-        const counts = (['error', 'warning', 'info'] as const).map((s) => `${sorted.filter((f) => f.severity === s).length} ${s === 'info' ? 'note' : s}(s)`).join(', ');
+        const n = (s: string[]) => sorted.filter((f) => s.includes(f.severity)).length;
+        const counts = `${plural(n(['error']), 'error')}, ${plural(n(['warning']), 'warning')}, ${plural(n(['info', 'hint']), 'note')}`;
         texts.push(formatSeriesText(report, show) + (proposal ? '\n' + formatProposalView(proposal, show) : '') + (sorted.length ? `\nfindings (${counts}):\n${formatText(sorted, show)}` : '\nno series findings\n'));
       }
     }

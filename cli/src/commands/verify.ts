@@ -152,7 +152,7 @@ export const command: Command = {
     }
     const cmp: Comparison | undefined = simulated ? compareTranscripts(run.plan, { release: run.kernel.release, profile }, run.real.lines, simulated) : undefined;
     const notes = cmp?.notes ?? [];
-    if (!cmp && run.plan.directives.length) notes.push(`${run.plan.directives.length} #@ directive(s) were not enacted on the real kernel`);
+    if (!cmp && run.plan.directives.length) notes.push(`${run.plan.directives.length === 1 ? '1 #@ directive was' : `${run.plan.directives.length} #@ directives were`} not enacted on the real kernel`);
     for (const s of run.real.steps) if (s.settled === 'timeout') notes.push(`line ${s.command.line}: a transition was still pending when the next command ran (no retry of it was seen within 3 s)`);
     const stand = run.modules.filter((m) => !m.fromSources).map((m) => m.name);
     if (stand.length) notes.push(`no sources for ${stand.join(', ')}: loaded an empty stand-in module of that name`);

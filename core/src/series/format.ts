@@ -35,6 +35,11 @@ const SHADOW_LABEL: Record<ShadowStep, string> = {
   'left-to-older': 'left to older',
 };
 
+/** `1 step`, `2 steps`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Left-aligned columns, two spaces apart; the last column is not padded. */
 export function table(rows: string[][], indent = '    '): string[] {
   if (!rows.length) return [];
@@ -220,7 +225,7 @@ function summaryCounts(s: StepAnalysis, ctx: Ctx, withReverted = false): string 
   const parts = (['new', 'changed', 'kept', 'reverted-by-nop', 'stacked'] as FunctionStep[]).filter((k) => count(k)).map((k) => `${count(k)} ${FUNCTION_LABEL[k]}`
     + (k === 'reverted-by-nop' && withReverted ? `: ${reverted.join(', ')} back to original code` : ''));
   const lost = s.lostCallbacks.flatMap((c) => c.effects).filter((e) => effectFate(s, e, ctx) === 'NOT TAKEN OVER').length;
-  return [parts.join(', ') || 'no functions', lost ? `${lost} cleanup(s) of never-run callbacks not taken over` : ''].filter(Boolean).join('; ');
+  return [parts.join(', ') || 'no functions', lost ? `${plural(lost, 'cleanup')} of never-run callbacks not taken over` : ''].filter(Boolean).join('; ');
 }
 
 /** The `klp-studio series` text output of REPORT. */
@@ -259,7 +264,7 @@ export function formatSeriesText(report: SeriesReport, show: ShowPath = (f) => f
   }
   const refused = report.steps.filter((s) => !s.main.accepted).length;
   L.push('');
-  L.push(`${report.steps.length} step(s), ${refused ? `${refused} refused by the kernel` : 'all accepted by the kernel'}`);
+  L.push(`${plural(report.steps.length, 'step')}, ${refused ? `${refused} refused by the kernel` : 'all accepted by the kernel'}`);
   return L.join('\n') + '\n';
 }
 
