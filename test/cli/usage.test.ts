@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { KERNEL_PROFILES } from '../../core/src/sim/kernelProfile';
 import { VERSION } from '../../core/src/version';
 import { closestCommand, COMMANDS } from '../../cli/src/main';
+import { wantsDiff } from '../../cli/src/commands/verify';
 import { commands, documentedOptions, klp, optionTokens, requireBuild, ROOT, synopsis, tmpdir } from './run';
 
 const USAGE_HINT = (cmd: string) => `Run 'klp-studio ${cmd} --help' for its usage.`;
@@ -92,6 +93,14 @@ describe('klp-studio: help, version and usage errors', function () {
       assert.equal(r.stderr, `klp-studio ${name}: unknown option --no-such-option\n${USAGE_HINT(name)}\n`);
       assert.equal(r.stdout, '');
     }
+  });
+
+  it('verify: of --diff and --no-diff the last one wins (the default is to diff)', () => {
+    assert.equal(wantsDiff(['s.klpsim']), true);
+    assert.equal(wantsDiff(['s.klpsim', '--no-diff']), false);
+    assert.equal(wantsDiff(['--no-diff', 's.klpsim', '--diff']), true);
+    assert.equal(wantsDiff(['--diff', '--no-diff']), false);
+    assert.equal(wantsDiff(['s.klpsim', '--', '--no-diff']), true);
   });
 
   it('a mistyped command or option is named, with the closest command', () => {

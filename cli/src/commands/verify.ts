@@ -72,6 +72,12 @@ interface JsonReport {
   runDir?: string;
 }
 
+/** Whether to diff with the simulator: --diff (the default) or --no-diff, the last one given wins. */
+export function wantsDiff(argv: string[]): boolean {
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  return own.lastIndexOf('--no-diff') < own.lastIndexOf('--diff') || !own.includes('--no-diff');
+}
+
 function progressLine(io: CliIO, lines: boolean): (m: string) => void {
   if (lines) return (m) => io.err(`verify: progress: ${m}\n`);
   if (!io.isTTY) return () => {};
@@ -103,8 +109,7 @@ export const command: Command = {
     const given = args.positionals[0];
     const { file, text } = readInputFile(io, given, 'give a .klpsim scenario');
     const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
-    // --diff and --no-diff: the last one given wins.
-    const withSim = argv.lastIndexOf('--no-diff') < argv.lastIndexOf('--diff') || !flag(args, '--no-diff');
+    const withSim = wantsDiff(argv);
 
     // The simulator first: it validates the scenario (and is instant). It runs the profile
     // of Debian 12's kernel; once the booted kernel's version is known, again if that differs.
