@@ -53,6 +53,15 @@ describe('README: the command line section', function () {
     for (const l of shown) assert.ok(real.has(l), `README shows a line check does not print:\n${l}`);
   });
 
+  it('names the keys of check --format json that check prints', () => {
+    requireBuild();
+    const m = /`--format json` prints `\[\{([^}]*)\}\]`/.exec(cli.replace(/\n/g, ' '));
+    assert.ok(m, 'README describes check --format json');
+    const documented = m[1].split(',').map((k) => k.trim()).sort();
+    const rows = JSON.parse(klp(['check', 'examples', '--format', 'json']).stdout) as Record<string, unknown>[];
+    assert.deepEqual(documented, [...new Set(rows.flatMap((r) => Object.keys(r)))].sort());
+  });
+
   it('states the exit statuses the commands document', async () => {
     for (const [name, c] of await commands()) {
       const statuses = [...c.usage.slice(c.usage.indexOf('exit status')).matchAll(/\b(\d{1,3})\b/g)].map((m) => m[1]).filter((n) => ['0', '1', '2', '3', '130'].includes(n));
