@@ -254,6 +254,12 @@ describe('klp-studio: wrong inputs, exit status and messages', function () {
       const dirOut = klp(['timeline', 'examples/upgrade.klpsim', '-o', d]);
       assert.equal(dirOut.status, 2);
       assert.equal(dirOut.stderr, `klp-studio timeline: cannot write ${d}: Is a directory\n`);
+      const run = path.join(d, 'run.json');
+      fs.writeFileSync(run, klp(['simulate', 'examples/upgrade.klpsim', '--kernel', '6.1', '--format', 'json']).stdout);
+      assert.equal(klp(['timeline', run, '-o', out]).status, 0);
+      const moot = klp(['timeline', run, '--kernel', '6.1', '-o', out]);
+      assert.equal(moot.status, 2);
+      assert.match(moot.stderr, /--kernel: .*run\.json is already a run \(klp-studio simulate --format json\); give these options to simulate/);
       const noDir = klp(['timeline', 'examples/upgrade.klpsim', '-o', path.join(d, 'no/such/t.html')]);
       assert.equal(noDir.stderr, `klp-studio timeline: cannot write ${path.join(d, 'no/such/t.html')}: No such file or directory\n`);
     } finally {

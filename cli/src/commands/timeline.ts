@@ -22,8 +22,8 @@ const USAGE = `usage: klp-studio timeline SCENARIO -o FILE.html [--path DIR]...
 Runs a .klpsim scenario on the simulated kernel and writes its transition
 timeline as one self-contained HTML file (open it in any browser; nothing is
 fetched; docs/TIMELINE.md). SCENARIO may also be the JSON of
-'klp-studio simulate --format json' (then --path, --kernel and --kernel-api do
-not apply: the run is already made).
+'klp-studio simulate --format json' (the run is already made: --path, --kernel
+and --kernel-api go to simulate then).
 
   -o, --output FILE    where to write the HTML ('-' for standard output)
   --path DIR           another folder with module sources (repeatable)
@@ -72,6 +72,8 @@ export const command: Command = {
       try { json = JSON.parse(text); } catch { json = undefined; }
     }
     if (isRunDocument(json)) {
+      const moot = ['--path', '--kernel', '--kernel-api'].filter((o) => args.flags.has(o));
+      if (moot.length) throw new UsageError(`${moot.join(', ')}: ${given} is already a run (klp-studio simulate --format json); give these options to simulate`);
       input = { title: option(args, '--title') ?? json.scenario ?? given, scenario: json.scenario, events: debug ? json.events : json.events.filter((e) => !e.debug), exitStatus: json.exitStatus };
     } else {
       const dirs = (args.flags.get('--path') ?? []).map((d) => path.resolve(io.cwd, d));
