@@ -2,7 +2,8 @@
 // the previous one, over many declared tasks and patched functions, with stalled
 // transitions, signals (sleep past retry 15) and force. Prints events per second and how
 // the run time grows with tasks x functions. Run: node -r esbuild-register bench/sim.ts
-// (options: --tasks N --funcs N --patches N --grid --transcript). Numbers go to docs/PERFORMANCE.md.
+// (options: --tasks N --funcs N --patches N --grid --transcript). `scaling()` is the
+// growth-exponent figure of `npm run bench` (bench/main.ts). Numbers go to docs/PERFORMANCE.md.
 import { runScenario } from '../core/src/sim';
 import { parseScenario } from '../core/src/scenario/parse';
 import type { SimModuleSpec } from '../core/src/sim/spec';
