@@ -213,6 +213,13 @@ describe('klp-studio: wrong inputs, exit status and messages', function () {
           assert.ok(fs.existsSync(path.resolve(cwd, f)), f);
         }
       }
+      // SARIF wants URI references: percent-encoded relative ones, or file: URLs.
+      for (const [args, cwd, check] of [[['check', 'my series', '--format', 'sarif'], path.dirname(spaced), (u: string) => u.startsWith('my%20series/') && fs.existsSync(path.join(path.dirname(spaced), decodeURIComponent(u)))],
+        [['check', spaced, '--format', 'sarif'], ROOT, (u: string) => u.startsWith('file:///') && fs.existsSync(new URL(u))]] as [string[], string, (u: string) => boolean][]) {
+        const uris = [...klp(args, cwd).stdout.matchAll(/"uri": "([^"]*)"/g)].map((m) => m[1]);
+        assert.ok(uris.length > 0);
+        for (const u of uris) assert.ok(check(u) && !u.includes(' '), `${args.join(' ')}: ${u}`);
+      }
       const s = klp(['series', 'my series'], path.dirname(spaced));
       assert.match(s.stdout, /^ {2}order from my series\/klp\.series$/m);
       const sim = klp(['simulate', path.join(spaced, 'upgrade.klpsim')]);

@@ -4,8 +4,9 @@
 // usage or a missing PATH.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from '../main';
-import { choice, errnoText, InputError, option, parseArgs, showPath, UsageError } from '../io';
+import { choice, errnoText, InputError, option, parseArgs, showPath, UsageError, type CliIO } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
 import { loadProject } from '../../../core/src/workspace/project';
 import { runModuleRules, RULES } from '../../../core/src/rules';
@@ -89,7 +90,7 @@ export const command: Command = {
     const livepatches = project.modules.filter(isLivepatchModule).length;
     if (!livepatches) io.err(`klp-studio check: no livepatch module in ${given.join(', ')} (no C source there defines a struct klp_patch)\n`);
     if (format === 'json') io.out(formatJson(sorted, show));
-    else if (format === 'sarif') io.out(formatSarif(sorted, show, RULES));
+    else if (format === 'sarif') io.out(formatSarif(sorted, (f) => sarifUri(io, f), RULES));
     else {
       io.out(formatText(sorted, show));
       const count = (s: Finding['severity'][]) => sorted.filter((f) => s.includes(f.severity)).length;
@@ -99,6 +100,15 @@ export const command: Command = {
     return sorted.some((f) => f.severity === 'error') ? 1 : 0;
   },
 };
+
+/**
+ * A SARIF artifactLocation.uri is a URI reference (RFC 3986): relative to the current folder
+ * (the checkout, in CI) with each segment percent-encoded, else an absolute file: URL.
+ */
+export function sarifUri(io: CliIO, file: string): string {
+  const shown = showPath(io, file);
+  return path.isAbsolute(shown) ? pathToFileURL(shown).href : shown.split(path.sep).map(encodeURIComponent).join('/');
+}
 
 function dedupe(list: Finding[]): Finding[] {
   const seen = new Set<string>();
