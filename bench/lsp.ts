@@ -92,6 +92,10 @@ export interface EditResult {
   rssSeries: [number, number][];
   server: LspClient;
   file: string;
+  /** The temporary folder (removed by dispose()). */
+  dir: string;
+  /** Stops the server and removes the folder. */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -135,7 +139,12 @@ export async function editLatency(lines: number, edits: number, warmup = 5, prof
   const lspCpu = { main: (cpuMsOf(pid, true) - cpu0.main) / edits, all: (cpuMsOf(pid) - cpu0.all) / edits };
   raw.dispose();
   const stats = await c.request<AnalysisStats>('klp/analysisStats', undefined);
-  return { lines, edits, lsp: median(lspAll), raw: median(rawAll), lspAll, rawAll, lspCpu, rawCpu: median(rawCpu), stats, rssOpen, rssSeries: [], server: c, file };
+  return { lines, edits, lsp: median(lspAll), raw: median(rawAll), lspAll, rawAll, lspCpu, rawCpu: median(rawCpu), stats, rssOpen, rssSeries: [], server: c, file, dir,
+    dispose: async () => {
+      await c.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

@@ -45,7 +45,7 @@ export async function main(argv: string[]): Promise<void> {
   if (only.has('a') || only.has('d')) {
     say('(a) edits in a 200-line module');
     const small = await editLatency(200, quick ? 30 : 100);
-    await small.server.stop();
+    await small.dispose();
     rows.push({ id: 'a2', target: 'edit -> diagnostics, 200-line module (stdio)', limit: '<= 5 ms', measured: `${fmt(small.lsp)} ms (CPU ${fmt(small.lspCpu.main)})`, ratio: small.lsp / 5, max: 1 });
     details.push(`(a) 200 lines: ${small.edits} edits, edit->publishDiagnostics median ${fmt(small.lsp)} ms (raw reparse ${fmt(small.raw)} ms); server CPU per edit ${fmt(small.lspCpu.main)} ms main thread, ${fmt(small.lspCpu.all)} ms all threads; last run: ${JSON.stringify(small.stats.lastRun)}`);
     say('(a) edits in a 50,000-line module');
@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
     json.memory = { open: big.rssOpen, samples };
   }
   if (big) {
-    await big.server.stop();
+    await big.dispose();
     if (profileDir) details.push(`profile of the 50,000-line server written to ${profileDir} (node bench/profile.mjs FILE)`);
   }
   if (only.has('b')) {
