@@ -230,6 +230,14 @@ describe('klp-studio: wrong inputs, exit status and messages', function () {
     }
   });
 
+  it('run inside the series folder: the output names it as the current folder, not an absolute path', () => {
+    const inferred = path.join(ROOT, 'test/fixtures/series/inferred');
+    const r = klp(['series'], inferred);
+    assert.match(r.stdout, /^ {2}order inferred from module names \(natural order\) in this folder; write klp\.series here to pin it$/m);
+    assert.ok(!r.stdout.includes(ROOT), r.stdout);
+    assert.match(klp(['series'], path.join(ROOT, 'examples')).stdout, /^ {2}order from klp\.series$/m);
+  });
+
   it('a scenario with a typo: a malformed line is a line-numbered error (2); a module name without sources is a note (0)', () => {
     const d = tmpdir();
     try {

@@ -234,8 +234,10 @@ export function formatSeriesText(report: SeriesReport, show: ShowPath = (f) => f
   const L: string[] = [];
   const order = report.patches.map((p) => p.module).join(' -> ') || '(no livepatch modules)';
   L.push(`series ${report.name}: ${order}`);
+  const here = show(report.dir);
   L.push(...wrap(report.inferred
-    ? `  order inferred from module names (natural order) in ${show(report.dir)}; write ${show(report.dir)}/klp.series to pin it`
+    ? (here === '.' ? '  order inferred from module names (natural order) in this folder; write klp.series here to pin it'
+      : `  order inferred from module names (natural order) in ${here}; write ${here}/klp.series to pin it`)
     : `  order from ${show(report.file!)}`));
   for (const p of report.problems) L.push(...wrap(`  error: ${p.file && p.line !== undefined ? `${show(p.file)}:${p.line + 1}: ` : ''}${p.message}`));
 
