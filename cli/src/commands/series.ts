@@ -36,7 +36,8 @@ path, and the series findings, gcc-style (docs/SERIES.md).
                        which state callbacks run, which shadow variables
                        is_shadow would free, and when (docs/STATE-CALLBACKS.md)
 exit status: 1 when the kernel would refuse a step, an error is found, the
-series has problems or DIR holds no series; 0 otherwise; 2 for bad usage`;
+series has problems or DIR holds no series; 0 otherwise; 2 for bad usage or a
+DIR that is missing or not a folder`;
 
 const OPTIONS = { valued: ['--format', '--kernel-api'], switches: [] as string[] };
 

@@ -43,8 +43,8 @@ in its name?) is a plain module, said on stderr as a FILE:LINE: note: line.
   --print-scenario     print the generated scenario instead of running it
 exit status: 0 when the scenario ran (whatever the kernel answered), 1 when a
 livepatch it needs has no sources or the series has problems, 2 for a malformed
-scenario, bad usage, or a run beyond the simulator's limits (sleep N at most
-3600; 2.5 million events)`;
+scenario, a missing FILE, bad usage, or a run beyond the simulator's limits
+(sleep N at most 3600; 2.5 million events)`;
 
 /** The simulator's note on a module it found no sources for (core/src/sim/engine.ts). */
 const NO_SOURCES = /^module '[^']+' has no sources\b/;

@@ -21,7 +21,7 @@ const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--diff | --no-
                   [--format text|json] [OPTIONS]
 
 Runs the scenario on a real kernel under QEMU and on the simulator (with the
-profile of the kernel booted: --kernel 6.1 for Debian 12), and prints the real
+simulator's profile of the kernel booted: 6.1 for Debian 12), and prints the real
 transcript, the simulated one and a unified diff (simulator -> real kernel).
 Modules are looked up as 'simulate' does (the scenario's folder, then every
 --path DIR), built with Kbuild against the kernel's headers and cached with the
@@ -49,7 +49,7 @@ options:
                         (for editors; on a terminal a progress line is shown)
 exit status: 0 the transcripts agree (or --no-diff), 1 they differ, 2 bad usage
 or scenario, 3 this machine cannot run the check (missing tools, no network,
-build error, VM timeout: stderr says what to install), 130 cancelled`;
+build error, VM timeout: stderr says what is missing), 130 cancelled`;
 
 const OPTIONS = {
   valued: ['--path', '--format', '--timeout', '--kernel', '--kernel-image', '--kernel-build', '--smp', '--accel'],
