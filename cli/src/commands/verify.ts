@@ -20,8 +20,8 @@ import { runOnRealKernel, VerifyInputError, type VerifyRun } from '../../../veri
 const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--diff | --no-diff]
                   [--format text|json] [OPTIONS]
 
-Runs the scenario on a real kernel under QEMU and on the simulator (with the
-simulator's profile of the kernel booted: 6.1 for Debian 12), and prints the real
+Runs the scenario on a real kernel under QEMU and on the simulator (with its
+profile of the kernel booted: 6.1 for Debian 12), and prints the real
 transcript, the simulated one and a unified diff (simulator -> real kernel).
 Modules are looked up as 'simulate' does (the scenario's folder, then every
 --path DIR), built with Kbuild against the kernel's headers and cached with the
