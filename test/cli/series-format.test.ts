@@ -1,14 +1,16 @@
 // The tables of `klp-studio series` (core/src/series/format.ts) say what the kernel really
 // does: under the proposed state-callbacks API (semantics §12) no state version appears
 // and a refused step names the block_disable state it drops; under today's API a refused
-// step names each state it drops or downgrades. Expectations come from the series analysis
-// and the modules' own klp_state entries, never from a copy of the output.
+// step names each state it drops or downgrades; and `series --kernel-api state-callbacks` on
+// a series written for today's API says whose verdicts its tables give. Expectations come
+// from the series analysis and the modules' own klp_state entries, not a copy of the output.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { initParser } from '../../core/src/cparse/parser';
 import { checkSeries, formatSeriesText } from '../../core/src/series';
 import { patchStates } from '../../core/src/rules/stateApi';
 import { nodeHost } from '../../common/src/nodeHost';
+import { klp, requireBuild } from './run';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -25,7 +27,7 @@ function stepBlock(text: string, n: number): string[] {
 const unwrap = (lines: string[]) => lines.join('\n').replace(/\n {4}(?=\S)/g, ' ');
 
 describe('klp-studio series: the tables under each API level', () => {
-  before(() => initParser());
+  before(() => { requireBuild(); return initParser(); });
 
   it('a series written for the proposal: no state versions, refusals name the block_disable state', () => {
     const { report } = checkSeries(path.join(ROOT, 'examples/state-callbacks'), nodeHost);
@@ -66,6 +68,14 @@ describe('klp-studio series: the tables under each API level', () => {
       }
     }
     assert.ok(refusals > 0, 'the example has a refused step');
+  });
+
+  it('series --kernel-api state-callbacks on a series written for today\'s API says whose verdicts the tables give', () => {
+    const r = klp(['series', 'examples', '--kernel-api', 'state-callbacks']);
+    const head = r.stdout.split('\n\n')[0];
+    assert.match(head, /the tables are today's kernel API, which the series is written for; its run under the\n {2}proposed state-callbacks API \(--kernel-api\) follows them/);
+    assert.doesNotMatch(klp(['series', 'examples']).stdout, /the tables are today's/);
+    assert.doesNotMatch(klp(['series', 'examples/state-callbacks', '--kernel-api', 'state-callbacks']).stdout, /the tables are today's/);
   });
 
   it('a downgrade names the functions a NOP reverts right after their count', () => {

@@ -80,7 +80,13 @@ export const command: Command = {
       } else {
         const n = (s: string[]) => sorted.filter((f) => s.includes(f.severity)).length;
         const counts = `${plural(n(['error']), 'error')}, ${plural(n(['warning']), 'warning')}, ${plural(n(['info', 'hint']), 'note')}`;
-        texts.push(formatSeriesText(report, show) + (proposal ? '\n' + formatProposalView(proposal, show) : '') + (sorted.length ? `\nfindings (${counts}):\n${formatText(sorted, show)}` : '\nno series findings\n'));
+        let tables = formatSeriesText(report, show);
+        if (proposal?.writtenFor === 'upstream' && report.steps.length) {
+          // The tables are today's kernel (what the modules are written for); say so before them.
+          const at = tables.indexOf('\n\n');
+          tables = tables.slice(0, at) + "\n  the tables are today's kernel API, which the series is written for; its run under the\n  proposed state-callbacks API (--kernel-api) follows them" + tables.slice(at);
+        }
+        texts.push(tables + (proposal ? '\n' + formatProposalView(proposal, show) : '') + (sorted.length ? `\nfindings (${counts}):\n${formatText(sorted, show)}` : '\nno series findings\n'));
       }
     }
     if (format === 'json') io.out(JSON.stringify(json, null, 2) + '\n');
