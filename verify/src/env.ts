@@ -106,7 +106,7 @@ export function checkHostTools(): { qemu: string; busybox: string } {
   const busybox = findStaticBusybox();
   if (!busybox) missing.push('a statically linked busybox (package busybox-static: the guest\'s shell)');
   if (!fs.existsSync('/usr/lib/x86_64-linux-gnu/libc.a') && !fs.existsSync('/usr/lib/libc.a')) missing.push('libc.a (package libc6-dev: links the guest loader statically)');
-  if (missing.length) throw new VerifyEnvError(`verify needs tools that are not installed:\n  - ${missing.join('\n  - ')}\n${INSTALL_HINT}`);
+  if (missing.length) throw new VerifyEnvError(`these tools are not installed:\n  - ${missing.join('\n  - ')}\n${INSTALL_HINT}`);
   return { qemu: which('qemu-system-x86_64')!, busybox: busybox! };
 }
 

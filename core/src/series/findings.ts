@@ -18,6 +18,11 @@ function overText(step: StepAnalysis): string {
   return '';
 }
 
+/** `NAME (id N)` for a macro, just the number when the source wrote a number. */
+function stateLabel(idText: string, id: number): string {
+  return /^(0x[0-9a-f]+|\d+)$/i.test(idText.trim()) ? idText.trim() : `${idText} (id ${id})`;
+}
+
 /** Adds `{ .id = X, .version = V },` before the terminator of the new patch's klp_state array. */
 function addStateFix(p: PatchSummary, idText: string, id: number, version: number): Fix | undefined {
   const arr = p.statesArray;
@@ -44,7 +49,7 @@ function stateFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen
       const fix = addStateFix(p, s.idText, s.id, s.prevVersion ?? 0);
       out.push({
         code: 'KLP042', severity: 'error', file: p.statesLoc.file, range: p.statesLoc.range, related: rel,
-        message: `${p.module} is cumulative but drops system state ${s.idText} (id ${s.id}) that ${s.prevModule} installs at version ${s.prevVersion}${overText(step)}: ${refuse}. Carry the state with version >= ${s.prevVersion} (and take over its data), or make the patch non-cumulative.`,
+        message: `${p.module} is cumulative but drops system state ${stateLabel(s.idText, s.id)} that ${s.prevModule} installs at version ${s.prevVersion}${overText(step)}: ${refuse}. Carry the state with version >= ${s.prevVersion} (and take over its data), or make the patch non-cumulative.`,
         ...(fix ? { fixes: [fix] } : {}),
       });
     } else if (s.status === 'downgraded') {
@@ -52,7 +57,7 @@ function stateFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen
       const loc = s.loc ?? p.statesLoc;
       out.push({
         code, severity: 'error', file: loc.file, range: loc.range, related: rel,
-        message: `${p.module} carries system state ${s.idText} (id ${s.id}) at version ${s.version}, lower than version ${s.prevVersion} in ${s.prevModule}${overText(step)}: ${refuse}. Raise the version to at least ${s.prevVersion}.`,
+        message: `${p.module} carries system state ${stateLabel(s.idText, s.id)} at version ${s.version}, lower than version ${s.prevVersion} in ${s.prevModule}${overText(step)}: ${refuse}. Raise the version to at least ${s.prevVersion}.`,
       });
     }
   }
