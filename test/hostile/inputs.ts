@@ -94,6 +94,7 @@ export function hostileWorkspace(opts: { bigKB?: number } = {}): { dir: string; 
   w('utf16.c', Buffer.from('\ufeff' + EXAMPLE, 'utf16le'));
   w('huge.c', bigSource(opts.bigKB ?? 2200));
   w('empty.c', '');
+  w('trailing_backslash.c', EXAMPLE + '#if defined(CONFIG_X) && \\');
   fs.mkdirSync(path.join(dir, 'sub'));
   fs.symlinkSync('..', path.join(dir, 'sub', 'loop'));
   const special: string[] = [];

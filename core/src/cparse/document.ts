@@ -103,11 +103,20 @@ export class CDocument {
       const startPosition = { row: ch.range.start.line, column: start - this._lines.offsetAt({ line: ch.range.start.line, character: 0 }) };
       const oldEndPos = this._lines.positionAt(oldEnd);
       const newText = this._text.slice(0, start) + ch.text + this._text.slice(oldEnd);
-      // Re-prepare the touched lines only (attributes and directives are line-local).
-      const lineStart = this._text.lastIndexOf('\n', start - 1) + 1;
+      // Re-prepare the touched lines only: attributes are line-local, and a directive's
+      // backslash-continued lines go with it (the region grows to the whole run, in the old
+      // text or the new one: an edit may add or remove the backslash).
+      let lineStart = start > 0 ? this._text.lastIndexOf('\n', start - 1) + 1 : 0; // (lastIndexOf clamps -1 to 0)
+      while (lineStart > 0 && continues(newText, lineStart - 1)) lineStart = newText.lastIndexOf('\n', lineStart - 2) + 1;
       let oldLineEnd = this._text.indexOf('\n', oldEnd);
       if (oldLineEnd < 0) oldLineEnd = this._text.length;
-      const newLineEnd = oldLineEnd + (newEnd - oldEnd);
+      let newLineEnd = oldLineEnd + (newEnd - oldEnd);
+      for (let more = continues(this._text, oldLineEnd) || continues(newText, newLineEnd); more && newLineEnd < newText.length; more = continues(newText, newLineEnd)) {
+        const next = newText.indexOf('\n', newLineEnd + 1);
+        const e = next < 0 ? newText.length : next;
+        oldLineEnd += e - newLineEnd;
+        newLineEnd = e;
+      }
       const region = prepareSource(newText.slice(lineStart, newLineEnd)).text;
       this.prepared = this.prepared.slice(0, lineStart) + region + this.prepared.slice(oldLineEnd);
       this._lines = this._lines.edited(newText, start, oldEnd, ch.text);
@@ -212,4 +221,9 @@ function previousToken(text: string, offset: number): number {
     }
     return Math.max(0, i);
   }
+}
+
+/** Whether the line ending at END (a newline's offset, or the text's end) ends with a backslash (continues). */
+function continues(text: string, end: number): boolean {
+  return text[end - 1] === '\\' || (text[end - 1] === '\r' && text[end - 2] === '\\');
 }

@@ -114,7 +114,8 @@ export function prepareSource(text: string): PreparedSource {
       const line = text.slice(lineStart, lineEnd);
       if (DIRECTIVE_RE.test(line)) {
         let end = lineEnd;
-        while (text[end - 1] === '\\' || (text[end - 1] === '\r' && text[end - 2] === '\\')) {
+        // (A backslash on the file's last line continues nowhere: it used to loop for ever.)
+        while (end < text.length && (text[end - 1] === '\\' || (text[end - 1] === '\r' && text[end - 2] === '\\'))) {
           const next = text.indexOf('\n', end + 1);
           end = next < 0 ? text.length : next;
         }
@@ -136,13 +137,15 @@ export function prepareSource(text: string): PreparedSource {
       let j = end;
       while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
       if (text[j] === '(') {
+        // The arguments, on the attribute's line only: an unbalanced `__printf(` being typed
+        // blanks just its name, never the lines below (CDocument re-prepares edited lines alone).
         let depth = 0;
         for (; j < text.length; j++) {
           if (text[j] === '(') depth++;
           else if (text[j] === ')' && --depth === 0) { j++; break; }
-          else if (text[j] === '\n' && depth > 4) break;
+          else if (text[j] === '\n') break;
         }
-        end = j;
+        if (depth === 0) end = j;
       }
     }
     blank(ensure(), m.index, end);
