@@ -34,6 +34,9 @@ import { isStructural, WorkspaceIndex } from './workspace';
 export const SETTINGS_SECTION = 'klpStudio';
 
 /** `klpStudio.rules.severity` values, normalised to the core's severities. */
+/** Quiet time after the last edit before documents are settled (see armSettle). */
+const SETTLE_MS = 750;
+
 export function parseSeverities(raw: unknown): Record<string, Severity | 'off'> {
   const out: Record<string, Severity | 'off'> = {};
   if (!raw || typeof raw !== 'object') return out;
@@ -237,6 +240,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       return;
     }
     const modules = index.modulesOf(doc.path).map((m) => m.key);
+    if (event === 'change') armSettle();
     if (event === 'close') {
       // The disk version counts again (it may differ from what the editor had).
       analyzer.closeDocument(doc.path);
@@ -244,6 +248,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       publisher.publish([doc.path]);
     } else analyzer.schedule(modules, event === 'change');
   });
+
+  // Idle settling (CDocument.settle): once the edits stop and the queue is empty, documents
+  // whose incremental tree has syntax errors are parsed from scratch once, so that the
+  // editor ends up showing what `klp-studio check` reports for the same text.
+  let settleTimer: NodeJS.Timeout | undefined;
+  function armSettle(): void {
+    if (settleTimer) clearTimeout(settleTimer);
+    settleTimer = setTimeout(() => {
+      settleTimer = undefined;
+      if (!analyzer.isIdle() || pendingChanges.pending > 0) return armSettle();
+      for (const doc of docs.all()) {
+        if (doc.c?.settle()) analyzer.schedule(index.modulesOf(doc.path).map((m) => m.key));
+      }
+    }, SETTLE_MS);
+  }
 
   let structuralTimer: NodeJS.Timeout | undefined;
   function structuralChange(): void {

@@ -4,7 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { initParser, prepareSource } from '../../core/src/cparse/parser';
+import { initParser, parsePrepared, prepareSource } from '../../core/src/cparse/parser';
+
+const initTree = (text: string) => parsePrepared(prepareSource(text).text)!;
 import { CDocument } from '../../core/src/cparse/document';
 import { extractModule, extractModuleFromParsed, IncrementalModuleExtractor } from '../../core/src/extract';
 import { generateLargeSource } from '../../bench/generate';
@@ -110,6 +112,38 @@ describe('CDocument incremental parsing', () => {
       const fn = Object.values(first.functions).find((f) => f.range.start.line > line)!;
       assert.equal(after.functions[fn.name].range.start.line, fn.range.start.line + 1);
       assert.equal(JSON.stringify(after), JSON.stringify(extractModule('big', [{ path: '/w/big.c', text: doc.text }])));
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  it('settle(): adopts the from-scratch tree where incremental error recovery differs, once', () => {
+    // A history found by the fuzzer: two deletions leave a tree whose errors differ from a
+    // fresh parse of the same text (tree-sitter's recovery depends on the old tree).
+    const BASE = SAMPLE + '\n#define EXTRA 3\nstatic int later(void) { return EXTRA; }\n';
+    const doc = new CDocument('/w/a.c', BASE);
+    const inc = new IncrementalModuleExtractor();
+    const errors = (t: NonNullable<CDocument['tree']>) => t.rootNode.descendantsOfType('ERROR').map((e) => `${e!.startIndex}:${e!.endIndex}`).join(' ');
+    try {
+      assert.equal(doc.settle(), false, 'a tree parsed from scratch needs no settling');
+      inc.update('a', [doc.asParsed()!]);
+      for (const [start, end] of [[0, 35], [757, 792]]) {
+        const lines = new LineIndex(doc.text);
+        doc.applyChanges([{ range: lines.range(start, end), text: '' }]);
+        inc.update('a', [doc.asParsed()!]);
+      }
+      const fresh = extractModule('a', [{ path: '/w/a.c', text: doc.text }]);
+      const scratch = initTree(doc.text);
+      try {
+        assert.notEqual(errors(doc.tree!), errors(scratch), 'precondition: the incremental tree differs');
+        assert.notEqual(JSON.stringify(inc.update('a', [doc.asParsed()!]).syntaxErrors), JSON.stringify(fresh.syntaxErrors));
+        assert.equal(doc.settle(), true);
+        assert.equal(errors(doc.tree!), errors(scratch));
+        assert.equal(JSON.stringify(inc.update('a', [doc.asParsed()!])), JSON.stringify(fresh));
+        assert.equal(doc.settle(), false, 'once per series of edits');
+      } finally {
+        scratch.delete();
+      }
     } finally {
       doc.dispose();
     }

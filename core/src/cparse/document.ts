@@ -37,6 +37,8 @@ export class CDocument {
   private _tree: Tree | null;
   /** The tree the last change replaced, deleted later (see releaseRetired). */
   private retired: Tree | null = null;
+  /** Whether the tree is what a parse from scratch gives (false after incremental edits). */
+  private fromScratch = true;
   private _lines: LineIndex;
   /** Increases with every applied change (the server's staleness check). */
   version = 0;
@@ -80,6 +82,7 @@ export class CDocument {
    * reparses on the next change or `reparse()`.
    */
   applyChanges(changes: TextChange[], shouldStop?: () => boolean): void {
+    this.fromScratch = false;
     this.releaseRetired();
     let tree = this._tree;
     const hadError = tree?.rootNode.hasError ?? true;
@@ -165,8 +168,33 @@ export class CDocument {
     this.retired = null;
   }
 
+  /**
+   * Where the code has syntax errors, tree-sitter's incremental reparse may recover from them
+   * differently than a parse of the same text from scratch (the CLI's): the tree then
+   * depends on the edit history. Called when the editor is idle: parses from scratch, once
+   * per series of edits, and adopts that tree when it differs (its errors or its top-level
+   * items). Returns whether the tree changed (extraction then reads the whole file again).
+   */
+  settle(): boolean {
+    if (this.fromScratch || !this._tree) return false;
+    this.fromScratch = true;
+    if (!this._tree.rootNode.hasError) return false;
+    const fresh = parsePrepared(this.prepared);
+    if (!fresh) return false;
+    if (sameShape(fresh, this._tree)) {
+      fresh.delete();
+      return false;
+    }
+    this.releaseRetired();
+    this.journal.push({ version: ++this.version, edits: [], changed: null });
+    this.retired = this._tree;
+    this._tree = fresh;
+    return true;
+  }
+
   /** Full reparse (after an abandoned parse). */
   reparse(): void {
+    this.fromScratch = false;
     this.journal.push({ version: ++this.version, edits: [], changed: null });
     const next = parsePrepared(this.prepared, this._tree);
     if (next !== this._tree) this._tree?.delete();
@@ -183,6 +211,22 @@ export class CDocument {
     this._tree?.delete();
     this._tree = null;
   }
+}
+
+/** Same ERROR nodes and same top-level items (types and extents) in both trees. */
+function sameShape(a: Tree, b: Tree): boolean {
+  const spans = (t: Tree) => {
+    const out: string[] = [];
+    for (const e of t.rootNode.descendantsOfType('ERROR')) if (e) out.push(`E${e.startIndex}:${e.endIndex}`);
+    const c = t.walk();
+    try {
+      if (c.gotoFirstChild()) do out.push(`${c.nodeType}${c.startIndex}:${c.endIndex}`); while (c.gotoNextSibling());
+    } finally {
+      c.delete();
+    }
+    return out.join(' ');
+  };
+  return a.rootNode.type === b.rootNode.type && spans(a) === spans(b);
 }
 
 /**
