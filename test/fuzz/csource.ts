@@ -11,7 +11,7 @@ export const ROOT = path.resolve(__dirname, '../..');
 
 /** Every C fixture of the repository: the conformance modules, the examples, the LSP fixture. */
 export function cFixtures(): { path: string; text: string }[] {
-  const dirs = ['test/fixtures/conformance-modules', 'examples', 'test/lsp/fixtures/series'];
+  const dirs = ['test/conformance/shared/modules', 'examples', 'test/lsp/fixtures/series'];
   const out: { path: string; text: string }[] = [];
   for (const d of dirs) {
     for (const f of fs.readdirSync(path.join(ROOT, d)).sort()) {

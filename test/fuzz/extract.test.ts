@@ -40,7 +40,7 @@ function check(text: string, file = '/fuzz/lp_fuzz.c', extra: { path: string; te
 describe('fuzz: C extraction and rules', function () {
   this.timeout(LONG ? 0 : 120000);
   const fixtures = cFixtures().filter((f) => f.path.endsWith('.c'));
-  const small = fs.readFileSync(path.join(ROOT, 'test/fixtures/conformance-modules/test_klp_livepatch.c'), 'utf8');
+  const small = fs.readFileSync(path.join(ROOT, 'test/conformance/shared/modules/test_klp_livepatch.c'), 'utf8');
 
   before(() => initParser());
 

@@ -11,7 +11,7 @@ import type { AnalysisStats } from '../../common/src/protocol';
 import { LineIndex } from '../../core/src/text';
 import { LspClient } from './harness';
 
-const SAMPLE = fs.readFileSync(path.resolve(__dirname, '../fixtures/conformance-modules/test_klp_callbacks_demo.c'), 'utf8');
+const SAMPLE = fs.readFileSync(path.resolve(__dirname, '../conformance/shared/modules/test_klp_callbacks_demo.c'), 'utf8');
 const stats = (c: LspClient) => c.request<AnalysisStats>('klp/analysisStats', undefined);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

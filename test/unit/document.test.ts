@@ -12,7 +12,7 @@ import { extractModule, extractModuleFromParsed, IncrementalModuleExtractor } fr
 import { generateLargeSource } from '../../bench/generate';
 import { LineIndex } from '../../core/src/text';
 
-const SAMPLE = fs.readFileSync(path.resolve(__dirname, '../fixtures/conformance-modules/test_klp_callbacks_demo.c'), 'utf8');
+const SAMPLE = fs.readFileSync(path.resolve(__dirname, '../conformance/shared/modules/test_klp_callbacks_demo.c'), 'utf8');
 
 function stripRanges(x: unknown): string {
   return JSON.stringify(x, (k, v) => (k === 'file' ? undefined : v));

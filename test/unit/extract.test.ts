@@ -10,7 +10,7 @@ import { memoryHost } from '../../core/src/host';
 import { nodeHost } from '../../common/src/nodeHost';
 import { mainPatch, findArray } from '../../core/src/model';
 
-const MODULES = path.resolve(__dirname, '../fixtures/conformance-modules');
+const MODULES = path.resolve(__dirname, '../conformance/shared/modules');
 
 function one(text: string, name = 'lp') {
   return extractModule(name, [{ path: `/w/${name}.c`, text }]);

@@ -169,8 +169,7 @@ export class IncrementalModuleExtractor {
       const t2 = performance.now();
       this.assemble(model, files, states, scope);
       this.stats.ms = { walk: t1 - t0, extract: t2 - t1, assemble: performance.now() - t2 };
-    } catch (e) {
-      if (process.env.KLP_DEBUG_EXTRACT) console.error(e);
+    } catch {
       // Never throw: keep whatever was assembled before the unexpected shape. The caches may
       // be half updated: the next update starts afresh.
       this.files.clear();

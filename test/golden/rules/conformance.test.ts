@@ -1,4 +1,4 @@
-// The single-module rules on the shared conformance modules (test/fixtures/conformance-modules,
+// The single-module rules on the shared conformance modules (test/conformance/shared/modules,
 // realistic selftest-style livepatches): their findings as a golden file (UPDATE=1 regenerates).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -8,7 +8,7 @@ import { extractModule, moduleNameOf } from '../../../core/src/extract';
 import { runModuleRules } from '../../../core/src/rules';
 import { indexFunctions } from '../../../core/src/workspace/project';
 
-const MODULES = path.resolve(__dirname, '../../fixtures/conformance-modules');
+const MODULES = path.resolve(__dirname, '../../conformance/shared/modules');
 const GOLDEN = path.join(__dirname, 'conformance.expected');
 
 describe('rules: conformance modules', () => {
