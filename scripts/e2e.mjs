@@ -75,8 +75,11 @@ function vsix() {
   const profile = prepareProfile(dir);
   const said = installVsix(out, { dir, ...profile });
   const installed = readdirSync(profile.extDir).filter((n) => n.startsWith('klp-studio.klp-studio-'));
-  if (!installed.length || !existsSync(join(profile.extDir, installed[0], 'dist/server.js'))) {
-    throw new Error(`the .vsix did not install a usable extension into ${profile.extDir}:\n${said}`);
+  // every file the installed extension loads or spawns: the CLI runs Verify
+  const missing = installed.length ? ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/tree-sitter-c.wasm']
+    .filter((f) => !existsSync(join(profile.extDir, installed[0], f))) : ['the extension'];
+  if (missing.length) {
+    throw new Error(`the .vsix did not install a usable extension into ${profile.extDir} (missing ${missing.join(', ')}):\n${said}`);
   }
   log(`vsix: installed ${installed[0]} (${said.trim().split('\n').pop()})`);
   return { dir, profile };
@@ -107,6 +110,12 @@ function grammar() {
   execFileSync(process.execPath, [join(root, 'test/e2e/grammar.test.js')], { stdio: 'inherit' });
 }
 
+// Steps that are not mocha suites count as one test each in npm test's closing line.
+const steps = { passed: 0, failed: 0 };
+async function counted(fn) {
+  try { const r = await fn(); steps.passed++; return r; } catch (e) { steps.failed++; throw e; }
+}
+
 try {
   mkdirSync(run, { recursive: true });
   ensureCodeServer();
@@ -114,13 +123,15 @@ try {
     log('build');
     execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
   }
-  if (want('grammar')) grammar();
+  if (want('grammar')) await counted(grammar);
   if (want('suite')) await suite();
   let installed;
-  if (want('vsix') || want('ui')) installed = vsix();
-  if (want('ui')) ui(installed);
+  if (want('vsix') || want('ui')) installed = await counted(vsix);
+  if (want('ui')) await counted(() => ui(installed));
   log('PASS');
+  console.log(`e2e steps: ${steps.passed} passed, ${steps.failed} failed`);
 } catch (e) {
   log(`FAIL: ${e && e.message ? e.message : e}`);
+  console.log(`e2e steps: ${steps.passed} passed, ${steps.failed} failed`);
   process.exit(1);
 }
