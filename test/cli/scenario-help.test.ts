@@ -2,11 +2,14 @@
 // exactly the verbs the parser accepts (read from the parser's own "expected" list for an
 // unknown command), its directive forms are the ones the parser names for an unknown
 // directive, every command form instantiated with sample values parses to its verb, the
-// example parses without an error, and the text fits 80 columns. The built CLI prints it.
+// example parses without an error, and the text fits 80 columns. The built CLI prints it, and
+// docs/SCENARIOS.md shows every form too.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseScenario } from '../../core/src/scenario/parse';
 import { SCENARIO_COMMAND_FORMS, SCENARIO_DIRECTIVE_FORMS, SCENARIO_EXAMPLE, scenarioHelpText } from '../../cli/src/scenarioHelp';
-import { klp, requireBuild } from './run';
+import { klp, requireBuild, ROOT } from './run';
 
 /** What the parser says it expected instead of LINE (its first error). */
 function expectedFor(line: string): string {
@@ -66,6 +69,13 @@ describe('klp-studio help scenario: the scenario language, held to the parser', 
     assert.deepEqual(s.errors, []);
     assert.ok(s.steps.some((st) => st.type === 'directive') && s.steps.filter((st) => st.type === 'command').length >= 4);
     for (const l of help.split('\n')) assert.ok(l.length <= 80, `${l.length} columns: ${l}`);
+  });
+
+  it('docs/SCENARIOS.md describes every command and directive form', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/SCENARIOS.md'), 'utf8').replace(/\\\|/g, '|');
+    for (const f of [...SCENARIO_COMMAND_FORMS.filter((c) => !c.startsWith('sysctl')), 'sysctl -w kernel.ftrace_enabled=0|1', ...SCENARIO_DIRECTIVE_FORMS]) {
+      assert.ok(doc.includes('`' + f + '`'), `docs/SCENARIOS.md does not show \`${f}\``);
+    }
   });
 
   it('is what the built CLI prints, and the top-level help points to it', function () {
