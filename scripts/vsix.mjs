@@ -6,8 +6,9 @@
 // list beside a .vscodeignore, so the .vsix is not packaged from the repository root:
 //   dist/{client,server,cli,webview}.js + the wasm files (cli.js: Verify spawns it),
 //   verify/guest/klpctl.c (Verify compiles it), syntaxes/, extension/media/ (icon, pictures),
-//   the user README (extension/README.md, not the developers' README.md), CHANGELOG.md,
-//   LICENSE, and the manifest without its npm-only fields.
+//   the user README (extension/README.md, not the developers' README.md; its pictures
+//   embedded as data: URLs, the only images the extension page's policy loads besides https),
+//   CHANGELOG.md, LICENSE, and the manifest without its npm-only fields.
 // `node scripts/vsix.mjs [-o FILE]` (default klp-studio-VERSION.vsix); run `npm run build` first.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,24 @@ export const VSIX_CONTENTS = [
 /** Fields of package.json that describe the npm package and the workspace, not the extension. */
 const NPM_ONLY = ['files', 'workspaces', 'scripts', 'devDependencies', 'bin'];
 
+/**
+ * VS Code's extension page renders the README under a policy that loads images only from
+ * https: and data: URLs, and does not resolve relative paths against the installed
+ * extension. There is no public host for this extension's pictures, so each relative PNG or
+ * JPEG image of the packaged README is embedded as a data: URL (the repository's copy keeps
+ * the readable relative link). SVG is never embedded: vsce and the page refuse it.
+ */
+export function inlineReadmeImages(readme, base) {
+  const types = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
+  const text = readFileSync(readme, 'utf8').replace(/(!\[[^\]]*\]\()([^)\s]+)(\))/g, (all, open, link, close) => {
+    const ext = /\.([a-z]+)$/i.exec(link)?.[1]?.toLowerCase();
+    if (/^[a-z]+:/i.test(link) || !ext || !types[ext]) return all;
+    const data = readFileSync(join(base, link)).toString('base64');
+    return `${open}data:${types[ext]};base64,${data}${close}`;
+  });
+  writeFileSync(readme, text);
+}
+
 /** Stages the extension and runs `vsce package` on it; returns the .vsix path. */
 export function packageVsix(out, { quiet = false } = {}) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -49,6 +68,7 @@ export function packageVsix(out, { quiet = false } = {}) {
       mkdirSync(dirname(join(stage, to)), { recursive: true });
       cpSync(join(root, from), join(stage, to), { recursive: true });
     }
+    inlineReadmeImages(join(stage, 'README.md'), join(stage));
     for (const k of NPM_ONLY) delete manifest[k];
     manifest.icon = 'media/icon.png';
     writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -4,7 +4,8 @@
 // transcript, the quick picks choose an upgrade, "Livepatch: Show Timeline" opens the timeline
 // webview, which re-lays out when its editor group is maximized, "Show Series Overview" is
 // rendered and its links open files at their line, "Verify Scenario on a Real Kernel" runs the
-// packaged CLI (for real when the kernel cache is there), and a killed server is restarted
+// packaged CLI (for real when the kernel cache is there), the extension's page shows the icon
+// and the user README with its picture, and a killed server is restarted
 // with a notification. Screenshots of each step go to KLP_UI_SHOTS. Run by scripts/e2e.mjs
 // (step "ui"), which installs the .vsix into KLP_UI_PROFILE and copies the examples to
 // KLP_UI_WS, with a tiny real-kernel case in KLP_UI_WS/verify-tiny.
@@ -213,6 +214,39 @@ function timelineGeometry(frame) {
       if (!/verify could not run: klp-studio verify: /.test(said)) throw new Error(`Verify without ${REAL_KERNEL.why} did not say why it cannot run: ${said}`);
       step(`verify without ${REAL_KERNEL.why}: ${said.slice(0, 200)}`);
     }
+
+    // 5e. The extension's page (Extensions view → KLP Studio): the icon and the user README
+    //     with its picture, loaded under the page's security policy (a refused image has no
+    //     natural size), and the changelog is packaged.
+    await palette(page, 'View: Close All Editor Groups');
+    await page.keyboard.press('Control+Shift+X');
+    const entry = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'KLP Studio' }).first();
+    await entry.waitFor({ timeout: 30000 });
+    await entry.click();
+    await page.locator('.extension-editor .header .name', { hasText: 'KLP Studio' }).first().waitFor({ timeout: 20000 });
+    const icon = page.locator('.extension-editor .header .icon').first();
+    await page.waitForFunction((el) => el && el.complete && el.naturalWidth >= 64, await icon.elementHandle(), { timeout: 15000 });
+    const readme = await frameWith(page, 'img[alt^="The timeline"]');
+    // The page loads images lazily: bring the picture into view, then it must load (the
+    // page's policy admits https: and data: images only; scripts/vsix.mjs embeds it).
+    await readme.evaluate(() => document.querySelector('img[alt^="The timeline"]').scrollIntoView());
+    try {
+      await readme.waitForFunction(() => {
+        const img = document.querySelector('img[alt^="The timeline"]');
+        return img && img.complete && img.naturalWidth > 0;
+      }, null, { timeout: 15000 });
+    } catch {
+      const img = await readme.evaluate(() => { const i = document.querySelector('img[alt^="The timeline"]'); return { src: i.src, complete: i.complete, width: i.naturalWidth, csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content }; });
+      throw new Error(`the README's picture did not load on the extension page: ${JSON.stringify(img)}`);
+    }
+    await readme.evaluate(() => window.scrollTo(0, 0));
+    const readmeText = await readme.evaluate(() => document.body.innerText);
+    for (const want of ['What it does', 'Commands', 'Settings', 'klpStudio.kernelApi']) {
+      if (!readmeText.includes(want)) throw new Error(`the extension page's README lacks "${want}": ${readmeText.slice(0, 300)}`);
+    }
+    if (/## Development|npm run typecheck/.test(readmeText)) throw new Error('the extension page shows the developers\' README');
+    step('extension page: icon and the user README with its picture loaded');
+    await page.screenshot({ path: path.join(SHOTS, '09-extension-page.png') });
 
     // 6. Crash policy: kill the installed extension's server process (found by its exact path
     //    in this run's profile) and the user is told that it was restarted.
