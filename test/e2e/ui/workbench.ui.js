@@ -34,19 +34,23 @@ const step = (m) => console.log(`[ui +${((Date.now() - t0) / 1000).toFixed(1)}s]
 
 async function palette(page, title) {
   const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('F1');
-  try {
-    await input.waitFor({ timeout: 4000 });
-  } catch {
-    // The key went to a webview that kept it: focus the workbench (the side bar's title) and retry.
-    await page.locator('.part.sidebar .composite.title').first().click();
-    await page.keyboard.press('F1');
-    await input.waitFor({ timeout: 10000 });
+  // A webview that has just been revealed or resized can take the focus (and the key) back
+  // while the palette opens: then focus the workbench (the side bar's title) and try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ timeout: 4000 });
+      await input.fill('>' + title, { timeout: 4000 });
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      await row.waitFor({ timeout: 10000 });
+      await page.keyboard.press('Enter');
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+      await page.locator('.part.sidebar .composite.title').first().click();
+    }
   }
-  await input.fill('>' + title);
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  await row.waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
 }
 
 async function pick(page, label) {
