@@ -69,8 +69,12 @@ export interface Defined {
 // struct klp_* tables
 
 export interface KlpFunc extends Defined {
-  /** `old_name`; undefined when absent. */
+  /**
+   * `old_name`; undefined when absent. A name the extractor cannot evaluate (a macro it
+   * cannot expand) is its source text, with `oldNameUnresolved` set.
+   */
   oldName?: string;
+  oldNameUnresolved?: boolean;
   oldNameRange?: Range;
   /** Name of the `new_func` C function; undefined when absent or not a plain name. */
   newFunc?: string;
@@ -98,8 +102,9 @@ export type CallbackKind = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_un
 export const CALLBACK_KINDS: readonly CallbackKind[] = ['pre_patch', 'post_patch', 'pre_unpatch', 'post_unpatch'];
 
 export interface KlpObject extends Defined {
-  /** Target module name; null for vmlinux (name absent or NULL). */
+  /** Target module name; null for vmlinux (name absent or NULL). Unevaluated: the source text, `nameUnresolved` set. */
   name: string | null;
+  nameUnresolved?: boolean;
   nameRange?: Range;
   /** Name of the `klp_func` array in `.funcs`; undefined when absent. */
   funcsRef?: string;
@@ -123,10 +128,13 @@ export interface KlpState extends Defined {
   fields: FieldInit[];
 }
 
-/** A `struct klp_func|klp_object|klp_state NAME[] = { ..., { } };` array. */
+/**
+ * A `struct klp_func|klp_object|klp_state NAME[] = { ..., { } };` array, or a compound
+ * literal `(struct klp_func[]){ ... }` written as a field's value.
+ */
 export interface KlpArray<T> extends Defined {
   kind: 'funcs' | 'objs' | 'states';
-  /** The C variable name. */
+  /** The C variable name; for a compound literal, where it is written (`objs[0].funcs`, `patch.objs`). */
   name: string;
   nameRange: Range;
   entries: T[];
@@ -213,7 +221,7 @@ export interface CFunction extends Defined {
   /** Global variables assigned in the body (`x = ...`, `x++`, `*p = ...` not included). */
   globalWrites: { name: string; range: Range }[];
   /** `static` local variables declared in the body. */
-  staticLocals: { name: string; range: Range }[];
+  staticLocals: { name: string; range: Range; isConst?: boolean }[];
 }
 
 export interface MacroDef extends Defined {
@@ -298,13 +306,25 @@ export interface ModuleModel {
   moduleInit?: MacroUse;
   moduleExit?: MacroUse;
   /** Global variable definitions by name (non-function file-scope declarations). */
-  globals: Record<string, Defined & { name: string; type: string; isStatic: boolean }>;
+  globals: Record<string, Defined & { name: string; type: string; isStatic: boolean; isExtern?: boolean }>;
   /** True when a klp_patch is passed to klp_enable_patch() (the module is a livepatch). */
   isLivepatch: boolean;
   /** Which livepatch API level the source uses (§12 of the semantics document). */
   apiLevel: 'upstream' | 'state-callbacks';
   /** Files that failed to parse cleanly, with the ranges of syntax errors (first few). */
   syntaxErrors: Location[];
+  /**
+   * What the extractor could not read: syntax errors (the ones it could not read around)
+   * and generator template placeholders (`@@NAME@@`), each with the text that is there.
+   * Rules do not judge a table that holds one (core/src/rules/unreadable.ts says so instead).
+   */
+  unreadable: Unreadable[];
+}
+
+export interface Unreadable extends Location {
+  kind: 'syntax' | 'placeholder';
+  /** The text there (its first line, shortened). */
+  text: string;
 }
 
 /** Convenience accessors over a module model. */

@@ -26,6 +26,13 @@ export interface RuleContext {
    * what each module's source uses; see ./stateApi.ts (semantics §12).
    */
   kernelApi?: 'auto' | 'upstream' | 'state-callbacks';
+  /**
+   * Whether this module is expected to be cumulative: it is in a declared series, or its
+   * folder holds cumulative patches (`cumulativeExpected()` in ./cumulative.ts computes it
+   * from the modules loaded with it). Unknown or false: a patch that does not replace is a
+   * demo, a test or a patch meant to stack, and KLP020/KLP054 stay quiet about it.
+   */
+  cumulativeExpected?: boolean;
   /** Told when a rule family throws on an unexpected model shape (tests assert it never is). */
   onRuleError?(family: string, error: unknown): void;
 }
@@ -40,10 +47,11 @@ export class Reporter {
     return this.ctx.severity?.[code] !== 'off';
   }
 
-  add(code: string, file: string, range: Range, message: string, extra?: { related?: RelatedInfo[]; fixes?: Fix[]; tags?: Finding['tags'] }): void {
+  add(code: string, file: string, range: Range, message: string, extra?: { related?: RelatedInfo[]; fixes?: Fix[]; tags?: Finding['tags']; severity?: Severity }): void {
     const set = this.ctx.severity?.[code];
     if (set === 'off') return;
-    const severity = set ?? ruleInfo(code)?.severity ?? 'warning';
+    // extra.severity: a rule's weaker verdict when it cannot be sure (settings still win).
+    const severity = set ?? extra?.severity ?? ruleInfo(code)?.severity ?? 'warning';
     const f: Finding = { code, severity, message, file, range };
     if (extra?.related?.length) f.related = extra.related;
     if (extra?.fixes?.length) f.fixes = extra.fixes;

@@ -46,7 +46,11 @@ export function stateRules(m: ModuleModel, out: Reporter): void {
     }
 
     // KLP044 (b): post_unpatch of a state-carrying patch that never looks at the previous state.
-    if (carried.some((a) => a.entries.length)) {
+    // Only where the state's data can be shared: the module takes it over from the previous
+    // patch (it calls klp_get_prev_state() somewhere). A patch that sets up its own data and
+    // frees only that in post_unpatch frees nothing another patch uses.
+    const takesOver = m.stateCalls.some((c) => c.fn === 'klp_get_prev_state');
+    if (takesOver && carried.some((a) => a.entries.length)) {
       const done = new Set<string>();
       for (const a of m.objArrays) {
         for (const o of a.entries) {
@@ -57,7 +61,7 @@ export function stateRules(m: ModuleModel, out: Reporter): void {
           const fns = reachable(m, [name]);
           if (m.stateCalls.some((c) => c.fn === 'klp_get_prev_state' && c.inFunction && fns.has(c.inFunction))) continue;
           out.add('KLP044', o.file, r,
-            `post_unpatch callback '${name}' of a patch that carries system states never calls klp_get_prev_state(): it also runs when this patch's transition is reversed, when an older patch may still own the state. Check klp_get_prev_state(ID) and leave the state to that patch when it returns non-NULL.`);
+            `post_unpatch callback '${name}' never calls klp_get_prev_state(), but this patch takes over the state's data from the previous patch: post_unpatch also runs when this patch's transition is reversed, and the previous patch still uses that data then. Check klp_get_prev_state(ID) and leave the data to that patch when it returns non-NULL.`);
         }
       }
     }

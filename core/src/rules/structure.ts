@@ -3,6 +3,7 @@
 import type { Fix } from '../findings';
 import type { KlpArray, KlpFunc, KlpObject, KlpState, ModuleModel, Range } from '../model';
 import { addFieldEdit, definedPatches, indentOf, insertLinesEdit, isLivepatchModule, Reporter, where } from './context';
+import { holdsUnreadable } from './unreadable';
 
 /** KSYM_NAME_LEN - 1 */
 const MAX_SYMBOL = 511;
@@ -21,6 +22,8 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   // KLP001: .mod and .objs are required.
   if (out.on('KLP001')) {
     for (const p of patches) {
+      // A patch whose initializer could not be read whole (a template, a syntax error): KLP080 says so.
+      if (holdsUnreadable(m, p.file, p.range)) continue;
       const has = (f: string) => p.fields.some((x) => x.field === f && x.value.kind !== 'null');
       const missing = ['mod', 'objs'].filter((f) => !has(f));
       if (!missing.length) continue;
@@ -41,6 +44,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   if (out.on('KLP003')) {
     const arrays: KlpArray<KlpFunc | KlpObject | KlpState>[] = [...m.funcArrays, ...m.objArrays, ...m.stateArrays];
     for (const a of arrays) {
+      if (holdsUnreadable(m, a.file, a.range)) continue;
       if (a.earlyTerminator) {
         const n = a.earlyTerminator.ignoredEntries;
         out.add('KLP003', a.file, a.earlyTerminator.range,
@@ -56,7 +60,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   // KLP002, KLP005: objects.
   for (const a of m.objArrays) {
     for (const o of a.entries) {
-      if (out.on('KLP002') && (!o.funcsRef && !o.fields.some((f) => f.field === 'funcs' && f.value.kind !== 'null'))) {
+      if (out.on('KLP002') && !holdsUnreadable(m, o.file, o.range) && (!o.funcsRef && !o.fields.some((f) => f.field === 'funcs' && f.value.kind !== 'null'))) {
         const named = o.fields.some((f) => f.field === 'name' && f.value.kind !== 'null');
         out.add('KLP002', o.file, o.nameRange ?? headOf(o.range), named
           ? `klp_object '${o.name}' in '${a.name}' has no .funcs: klp_enable_patch() fails with -EINVAL. Point .funcs at a klp_func array (it may hold only the '{ }' terminator).`
@@ -79,7 +83,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   for (const a of m.funcArrays) {
     const seen = new Map<string, KlpFunc>();
     for (const f of a.entries) {
-      if (out.on('KLP004')) {
+      if (out.on('KLP004') && !holdsUnreadable(m, f.file, f.range)) {
         const hasOld = f.fields.some((x) => x.field === 'old_name' && x.value.kind !== 'null');
         const hasNew = f.fields.some((x) => x.field === 'new_func' && x.value.kind !== 'null');
         if (!hasOld || !hasNew) {
@@ -110,6 +114,11 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
 
   if (!livepatch) return;
   const anchor = patches[0] ?? m.patches[0];
+  // No module_init() in the sources read: this may be one part of a multi-file module whose
+  // other files were not given (no Kbuild composite lists them). Say what holds in these files.
+  const partial = !m.moduleInit;
+  const readFiles = m.files.map((f) => f.replace(/\\/g, '/').split('/').pop()).join(', ');
+  const partHint = `if this file is one part of a multi-file module, list its files in a Kbuild 'NAME-y :=' line so they are checked together`;
 
   // KLP007: the modinfo livepatch tag.
   if (out.on('KLP007') && anchor && !m.moduleInfo.some((u) => u.args[0]?.trim() === 'livepatch')) {
@@ -117,9 +126,10 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
     const edit = after
       ? insertLinesEdit(after.file, after.range.end.line + 1, 'MODULE_INFO(livepatch, "Y");\n')
       : insertLinesEdit(anchor.file, anchor.range.end.line + 1, '\nMODULE_INFO(livepatch, "Y");\n');
-    out.add('KLP007', anchor.file, anchor.nameRange,
-      `module '${m.name}' is not marked as a livepatch module: klp_enable_patch() fails with -EINVAL ("not marked as a livepatch module"). Add MODULE_INFO(livepatch, "Y").`,
-      { fixes: [{ title: 'Add MODULE_INFO(livepatch, "Y")', edits: [edit], preferred: true }] });
+    out.add('KLP007', anchor.file, anchor.nameRange, partial
+      ? `no MODULE_INFO(livepatch, "Y") in ${readFiles}: a module without it is refused by klp_enable_patch() with -EINVAL ("not marked as a livepatch module"). Add MODULE_INFO(livepatch, "Y"), or, ${partHint}.`
+      : `module '${m.name}' is not marked as a livepatch module: klp_enable_patch() fails with -EINVAL ("not marked as a livepatch module"). Add MODULE_INFO(livepatch, "Y").`,
+      { fixes: [{ title: 'Add MODULE_INFO(livepatch, "Y")', edits: [edit], preferred: true }], ...(partial ? { severity: 'warning' as const } : {}) });
   }
 
   // KLP008: GPL-compatible licence.
@@ -129,8 +139,9 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
       const edit = after
         ? insertLinesEdit(after.file, after.range.end.line + 1, 'MODULE_LICENSE("GPL");\n')
         : insertLinesEdit(anchor.file, anchor.range.end.line + 1, '\nMODULE_LICENSE("GPL");\n');
-      out.add('KLP008', anchor.file, anchor.nameRange,
-        `module '${m.name}' has no MODULE_LICENSE: the klp_* functions are exported to GPL modules only, so modpost refuses to build it. Add MODULE_LICENSE("GPL").`,
+      out.add('KLP008', anchor.file, anchor.nameRange, partial
+        ? `no MODULE_LICENSE in ${readFiles}: the klp_* functions are exported to GPL modules only, so modpost refuses to build a module without one. Add MODULE_LICENSE("GPL"), or, ${partHint}.`
+        : `module '${m.name}' has no MODULE_LICENSE: the klp_* functions are exported to GPL modules only, so modpost refuses to build it. Add MODULE_LICENSE("GPL").`,
         { fixes: [{ title: 'Add MODULE_LICENSE("GPL")', edits: [edit], preferred: true }] });
     } else if (!GPL_COMPATIBLE.has(m.license.args[0] ?? '')) {
       out.add('KLP008', m.license.file, m.license.range,
@@ -144,14 +155,15 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
     const fromInit = init ? reachableFrom(m, init) : new Set<string>();
     for (const p of patches) {
       if (!p.enableCalls.length) {
-        out.add('KLP009', p.file, p.nameRange,
-          `klp_patch '${p.name}' is never passed to klp_enable_patch(): loading the module patches nothing. Call 'return klp_enable_patch(&${p.name});' from the module's init function.`);
+        out.add('KLP009', p.file, p.nameRange, partial
+          ? `klp_patch '${p.name}' is not passed to klp_enable_patch() in ${readFiles}, which has no module_init() either: as read, nothing enables it. Call 'return klp_enable_patch(&${p.name});' from the module's init function, or, ${partHint}.`
+          : `klp_patch '${p.name}' is never passed to klp_enable_patch(): loading the module patches nothing. Call 'return klp_enable_patch(&${p.name});' from the module's init function.`);
         continue;
       }
       for (const c of p.enableCalls) {
         if (!init) {
           out.add('KLP009', p.file, c.range,
-            `klp_enable_patch(&${p.name}) is called from '${c.inFunction}', but the module has no module_init(): it never runs. Add module_init(${c.inFunction}).`);
+            `klp_enable_patch(&${p.name}) is called from '${c.inFunction}', but there is no module_init() in ${readFiles}: as read, it never runs. Add module_init(${c.inFunction}), or, ${partHint}.`);
         } else if (!fromInit.has(c.inFunction)) {
           out.add('KLP009', p.file, c.range,
             `klp_enable_patch(&${p.name}) is called from '${c.inFunction}', which the module's init function '${init}' does not call: the patch is enabled outside insmod, so a failure cannot fail the load. Enable it from '${init}'.`);
@@ -169,7 +181,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
  * macro it names (very long generated names are left unevaluated by the extractor).
  */
 function oldNameLength(m: ModuleModel, f: KlpFunc): number | undefined {
-  if (f.oldName !== undefined) return f.oldName.length;
+  if (f.oldName !== undefined && !f.oldNameUnresolved) return f.oldName.length;
   const v = f.fields.find((x) => x.field === 'old_name')?.value;
   if (!v) return undefined;
   let text = v.text;
