@@ -65,10 +65,34 @@ export interface Defined {
   range: Range;
 }
 
+/**
+ * A conditional-compilation branch an entry is written in (`#if` inside an initializer:
+ * both branches are read). Two entries under the same `#if` (same `at`) in different
+ * branches never exist together.
+ */
+export interface BranchCondition {
+  /** Where the `#if`/`#ifdef` line starts. */
+  at: Position;
+  /** 0 for the `#if` branch, 1 for the first `#elif`/`#else`, ... */
+  branch: number;
+  /** The directive line of the branch (`#if LINUX_VERSION_CODE < ...`, `#else`). */
+  text: string;
+  /** Where that directive line starts. */
+  directive: Position;
+}
+
+/** Whether two entries are in different branches of one `#if` (never compiled together). */
+export function exclusiveBranches(a: BranchCondition[] | undefined, b: BranchCondition[] | undefined): boolean {
+  if (!a || !b) return false;
+  return a.some((x) => b.some((y) => y.at.line === x.at.line && y.at.character === x.at.character && y.branch !== x.branch));
+}
+
 // ---------------------------------------------------------------------------------------
 // struct klp_* tables
 
 export interface KlpFunc extends Defined {
+  /** The `#if` branches the entry is written in, innermost last (absent: unconditional). */
+  conditions?: BranchCondition[];
   /**
    * `old_name`; undefined when absent. A name the extractor cannot evaluate (a macro it
    * cannot expand) is its source text, with `oldNameUnresolved` set.
@@ -102,6 +126,8 @@ export type CallbackKind = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_un
 export const CALLBACK_KINDS: readonly CallbackKind[] = ['pre_patch', 'post_patch', 'pre_unpatch', 'post_unpatch'];
 
 export interface KlpObject extends Defined {
+  /** The `#if` branches the entry is written in, innermost last (absent: unconditional). */
+  conditions?: BranchCondition[];
   /** Target module name; null for vmlinux (name absent or NULL). Unevaluated: the source text, `nameUnresolved` set. */
   name: string | null;
   nameUnresolved?: boolean;
@@ -114,6 +140,8 @@ export interface KlpObject extends Defined {
 }
 
 export interface KlpState extends Defined {
+  /** The `#if` branches the entry is written in, innermost last (absent: unconditional). */
+  conditions?: BranchCondition[];
   /** Resolved id (through #define); undefined when it cannot be evaluated. */
   id?: number;
   idText?: string;

@@ -5,7 +5,7 @@
 import type { SyntaxNode, Tree } from '../cparse/parser';
 import type { DocumentStep } from '../cparse/document';
 import type {
-  CallSite, CFunction, CParam, FieldInit, IncludeRef, KlpArray, KlpCallbackRefs, KlpFunc, KlpObject, KlpPatch,
+  BranchCondition, CallSite, CFunction, CParam, FieldInit, IncludeRef, KlpArray, KlpCallbackRefs, KlpFunc, KlpObject, KlpPatch,
   KlpState, MacroDef, MacroUse, ModuleParam, Range, ShadowCall, ShadowOp, StateCall, Value,
 } from '../model';
 import { LineIndex } from '../text';
@@ -173,6 +173,7 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
     let terminatorRange: Range | undefined;
     let earlyTerminator: KlpArray<E>['earlyTerminator'];
     const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+    const directives = directivesIn(text, list.startIndex, list.endIndex);
     items.forEach((item, i) => {
       if (item.type !== 'initializer_list') return;
       const empty = item.namedChildren.every((c) => !c || c.type === 'comment') || /^\{\s*(0\s*)?\}$/.test(T(item).replace(/\/\*[\s\S]*?\*\//g, ''));
@@ -188,7 +189,12 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
         if (i < items.length - 1) earlyTerminator = { range: R(item), ignoredEntries: 0 };
         return;
       }
-      entries.push(entry(item, `${name}[${entries.length}]`));
+      const e = entry(item, `${name}[${entries.length}]`);
+      if (directives.length) {
+        const conditions = branchesAt(directives, item.startIndex, lines);
+        if (conditions.length) (e as { conditions?: BranchCondition[] }).conditions = conditions;
+      }
+      entries.push(e);
     });
     // `name[N]` with fewer initializers: the rest is zero, so the array is terminated.
     let declaredLength: number | undefined;
@@ -359,6 +365,46 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
       break;
   }
   return facts;
+}
+
+/** A conditional directive line inside an initializer (the parser sees it blanked). */
+interface Directive {
+  offset: number;
+  kind: 'if' | 'else' | 'endif';
+  text: string;
+}
+
+const DIRECTIVE_LINE = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|elifdef|elifndef)\b.*$/gm;
+
+/** The conditional directives in TEXT[from, to), in order. */
+function directivesIn(text: string, from: number, to: number): Directive[] {
+  const slice = text.slice(from, to);
+  if (!slice.includes('#')) return [];
+  const out: Directive[] = [];
+  DIRECTIVE_LINE.lastIndex = 0;
+  for (let m = DIRECTIVE_LINE.exec(slice); m; m = DIRECTIVE_LINE.exec(slice)) {
+    const word = m[1];
+    const kind = word.startsWith('if') ? 'if' : word === 'endif' ? 'endif' : 'else';
+    const line = m[0].trim();
+    out.push({ offset: from + m.index + (m[0].length - m[0].trimStart().length), kind, text: line.length > 80 ? line.slice(0, 80) + '…' : line });
+  }
+  return out;
+}
+
+/** The branches open at OFFSET (innermost last). */
+function branchesAt(directives: Directive[], offset: number, lines: LineIndex): BranchCondition[] {
+  const stack: BranchCondition[] = [];
+  for (const d of directives) {
+    if (d.offset >= offset) break;
+    if (d.kind === 'if') {
+      const at = lines.positionAt(d.offset);
+      stack.push({ at, branch: 0, text: d.text, directive: at });
+    } else if (d.kind === 'else' && stack.length) {
+      const top = stack[stack.length - 1];
+      stack[stack.length - 1] = { ...top, branch: top.branch + 1, text: d.text, directive: lines.positionAt(d.offset) };
+    } else if (d.kind === 'endif') stack.pop();
+  }
+  return stack;
 }
 
 /** Builds a CFunction's signature from a definition (or a prototype's function_declarator). */

@@ -3,7 +3,7 @@
 // navigation over the model (which object a replacement belongs to, what a callback can
 // reach). Everything here reads the model only: no tree walks, no I/O.
 import type { Fix, Finding, RelatedInfo, Severity, TextEdit } from '../findings';
-import type { CallSite, CFunction, FieldInit, KlpArray, KlpFunc, KlpObject, KlpPatch, ModuleModel, Position, Range } from '../model';
+import type { BranchCondition, CallSite, CFunction, FieldInit, KlpArray, KlpFunc, KlpObject, KlpPatch, ModuleModel, Position, Range } from '../model';
 import { findArray } from '../model';
 import { ruleInfo } from './catalogue';
 
@@ -160,6 +160,16 @@ export function before(a: Position, b: Position): boolean {
 export function where(file: string, range: Range): string {
   const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
   return `${base}:${range.start.line + 1}`;
+}
+
+/**
+ * ` (only when compiled with '#if X', line N)` for an entry written inside `#if` branches
+ * (both branches are read, so a finding may hold in one of them only), else ''.
+ */
+export function branchNote(conditions: BranchCondition[] | undefined): string {
+  if (!conditions?.length) return '';
+  const c = conditions[conditions.length - 1];
+  return ` (only when compiled with '${c.text}', line ${c.directive.line + 1})`;
 }
 
 export function plural(n: number, word: string): string {

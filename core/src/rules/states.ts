@@ -3,13 +3,13 @@
 // reversed transition needs it, and state lookups with ids the patch never declares
 // (semantics §7). The series rules KLP042/KLP043 live with the series analysis.
 import type { KlpArray, KlpState, ModuleModel, StateCall } from '../model';
-import { CALLBACK_KINDS } from '../model';
+import { CALLBACK_KINDS, exclusiveBranches } from '../model';
 import { calleeRange, definedPatches, reachable, Reporter, where } from './context';
 
 export function stateRules(m: ModuleModel, out: Reporter): void {
   // KLP040, KLP041: ids inside one array.
   for (const a of m.stateArrays) {
-    const seen = new Map<string, KlpState>();
+    const seen = new Map<string, KlpState[]>();
     for (const s of a.entries) {
       const hasId = s.fields.some((f) => f.field === 'id');
       if (out.on('KLP040') && (s.id === 0 || !hasId)) {
@@ -18,12 +18,16 @@ export function stateRules(m: ModuleModel, out: Reporter): void {
       }
       const key = stateKey(s);
       if (key === undefined || s.id === 0) continue;
-      const first = seen.get(key);
+      const earlier = seen.get(key) ?? [];
+      // States in different branches of one #if are never compiled together.
+      const first = earlier.find((e) => !exclusiveBranches(e.conditions, s.conditions));
+      if (!earlier.length) seen.set(key, earlier);
+      earlier.push(s);
       if (first && out.on('KLP041')) {
         out.add('KLP041', s.file, s.idRange ?? s.range,
           `state id ${describeId(s)} is already declared in '${a.name}'${first.idText && first.idText !== s.idText ? ` as ${describeId(first)}` : ''} (${where(first.file, first.idRange ?? first.range)}): klp_get_state() only ever returns the first one. Remove the duplicate or give it its own id.`,
           { related: [{ file: first.file, range: first.idRange ?? first.range, message: 'first declaration of this id' }] });
-      } else if (!first) seen.set(key, s);
+      }
     }
   }
 

@@ -2,7 +2,8 @@
 // and the module loader refuse, in the order the kernel checks it (semantics §1, §2).
 import type { Fix } from '../findings';
 import type { KlpArray, KlpFunc, KlpObject, KlpState, ModuleModel, Range } from '../model';
-import { addFieldEdit, definedPatches, indentOf, insertLinesEdit, isLivepatchModule, Reporter, where } from './context';
+import { exclusiveBranches } from '../model';
+import { addFieldEdit, branchNote, definedPatches, indentOf, insertLinesEdit, isLivepatchModule, Reporter, where } from './context';
 import { holdsUnreadable } from './unreadable';
 
 /** KSYM_NAME_LEN - 1 */
@@ -81,7 +82,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
 
   // KLP004, KLP006: functions.
   for (const a of m.funcArrays) {
-    const seen = new Map<string, KlpFunc>();
+    const seen = new Map<string, KlpFunc[]>();
     for (const f of a.entries) {
       if (out.on('KLP004') && !holdsUnreadable(m, f.file, f.range)) {
         const hasOld = f.fields.some((x) => x.field === 'old_name' && x.value.kind !== 'null');
@@ -90,7 +91,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
           const label = f.oldName ? `'${f.oldName}'` : f.newFunc ? `for '${f.newFunc}'` : '';
           const missing = [!hasOld && '.old_name', !hasNew && '.new_func'].filter(Boolean).join(' and ');
           out.add('KLP004', f.file, (!hasOld ? undefined : f.oldNameRange) ?? (!hasNew ? f.oldNameRange : undefined) ?? headOf(f.range),
-            `klp_func ${label ? label + ' ' : ''}in '${a.name}' has no ${missing}: klp_enable_patch() fails with -EINVAL. ` +
+            `klp_func ${label ? label + ' ' : ''}in '${a.name}'${branchNote(f.conditions)} has no ${missing}: klp_enable_patch() fails with -EINVAL. ` +
             (!hasOld ? 'Set .old_name to the name of the function to replace' : 'Set .new_func to the replacement function') +
             (!hasOld && !hasNew ? ' and .new_func to its replacement.' : '.'));
         } else if ((oldNameLength(m, f) ?? 0) > MAX_SYMBOL && f.oldNameRange) {
@@ -101,13 +102,17 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
       if (out.on('KLP006') && f.oldName !== undefined) {
         // sympos 0 (unique) and 1 (first) name the same sysfs entry `<func>,1`.
         const key = `${f.oldName}\0${f.oldSympos === 0 ? 1 : f.oldSympos}`;
-        const first = seen.get(key);
+        const earlier = seen.get(key) ?? [];
+        // Entries in different branches of one #if are never compiled together.
+        const first = earlier.find((e) => !exclusiveBranches(e.conditions, f.conditions));
+        if (!earlier.length) seen.set(key, earlier);
+        earlier.push(f);
         if (first) {
           out.add('KLP006', f.file, f.oldNameRange ?? headOf(f.range),
-            `'${f.oldName}' is already patched by an earlier entry of '${a.name}' (${where(first.file, first.oldNameRange ?? first.range)}) with the same old_sympos: the kernel rejects the second one. ` +
+            `'${f.oldName}' is already patched by an earlier entry of '${a.name}' (${where(first.file, first.oldNameRange ?? first.range)}) with the same old_sympos${branchNote(f.conditions ?? first.conditions)}: the kernel rejects the second one. ` +
             'Merge the two entries, or set .old_sympos to tell two same-named functions apart.',
             { related: [{ file: first.file, range: first.oldNameRange ?? first.range, message: `first entry for '${f.oldName}'` }] });
-        } else seen.set(key, f);
+        }
       }
     }
   }
@@ -149,12 +154,24 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
     }
   }
 
+  // KLP081: written for the register API (klp_register_patch(): kernels before 5.1, where
+  // it precedes klp_enable_patch(), and openEuler's register-only livepatches, enabled later
+  // through sysfs). Said once; KLP009's "never enabled" does not apply to register-only.
+  const registerCall = Object.values(m.functions).flatMap((f) => f.calls.map((c) => ({ f, c }))).find((x) => x.c.callee === 'klp_register_patch');
+  if (registerCall && anchor && out.on('KLP081')) {
+    const enables = patches.some((p) => p.enableCalls.length);
+    out.add('KLP081', registerCall.f.file, { start: registerCall.c.range.start, end: { line: registerCall.c.range.start.line, character: registerCall.c.range.start.character + 'klp_register_patch'.length } }, enables
+      ? `module '${m.name}' is written for the register/enable API of kernels before 5.1 (klp_register_patch() then klp_enable_patch()): since 5.1 klp_enable_patch() registers the patch itself and klp_register_patch() no longer exists. The rules check it as the 5.1+ API.`
+      : `module '${m.name}' only registers its patch (klp_register_patch(), as openEuler's livepatches do): it is enabled later through sysfs, not at load time, so KLP009 ("never enabled") does not apply. The other rules check it as the mainline API.`);
+  }
+
   // KLP009: enabled from the module's init, result returned.
   if (out.on('KLP009')) {
     const init = m.moduleInit?.args[0]?.trim();
     const fromInit = init ? reachableFrom(m, init) : new Set<string>();
     for (const p of patches) {
       if (!p.enableCalls.length) {
+        if (registerCall) continue; // register-only: enabled through sysfs (KLP081)
         out.add('KLP009', p.file, p.nameRange, partial
           ? `klp_patch '${p.name}' is not passed to klp_enable_patch() in ${readFiles}, which has no module_init() either: as read, nothing enables it. Call 'return klp_enable_patch(&${p.name});' from the module's init function, or, ${partHint}.`
           : `klp_patch '${p.name}' is never passed to klp_enable_patch(): loading the module patches nothing. Call 'return klp_enable_patch(&${p.name});' from the module's init function.`);
