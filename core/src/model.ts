@@ -202,6 +202,12 @@ export interface KlpPatch extends Defined {
   fields: FieldInit[];
   /** `klp_enable_patch(&name)` calls. */
   enableCalls: { range: Range; inFunction: string; resultReturned: boolean }[];
+  /**
+   * For a patch declared without initializer (`static struct klp_patch patch;`, or a
+   * pointer to a kzalloc'ed one) and filled in at run time: the `.mod`/`.objs`/`.states`
+   * assignments read from the code (`patch.objs = objs;`, `patch->objs = objs;`).
+   */
+  runtimeFields?: { field: string; value: Value; range: Range; inFunction: string }[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -347,6 +353,11 @@ export interface ModuleModel {
    * Rules do not judge a table that holds one (core/src/rules/unreadable.ts says so instead).
    */
   unreadable: Unreadable[];
+  /**
+   * `klp_enable_patch(X)` calls whose X is no klp_patch variable of the module (a local
+   * pointer to a patch built at run time, as kpatch's and klp-build's init code do).
+   */
+  runtimeEnables: (Location & { inFunction: string; argText: string })[];
 }
 
 export interface Unreadable extends Location {

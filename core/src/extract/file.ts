@@ -316,7 +316,9 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
           mod: get(fields, 'mod')?.value, objsRef: objs ? objs.name : refName(get(fields, 'objs')?.value), statesRef: states ? states.name : refName(get(fields, 'states')?.value),
           replace: { initial: get(fields, 'replace'), assignments: [] }, enableCalls: [],
         });
-      } else if (init?.type === 'initializer_list') {
+      } else if (init?.type === 'initializer_list' && size !== undefined) {
+        // (`size` is null for `name[]`, undefined for a scalar: a scalar klp_object is the
+        // split-module proposal's form, not an array.)
         if (structName === 'klp_func') push('funcArrays', klpArray('funcs', R(decl), nameNode.text, R(nameNode), init, funcEntry, size));
         else if (structName === 'klp_object') push('objArrays', klpArray('objs', R(decl), nameNode.text, R(nameNode), init, objEntry, size));
         else if (structName === 'klp_state') push('stateArrays', klpArray('states', R(decl), nameNode.text, R(nameNode), init, stateEntry, size));
@@ -572,6 +574,16 @@ export function extractBody(fn: CFunction, body: SyntaxNode, src: ParsedSource, 
     if (!w) continue;
     const lhs = w.type === 'assignment_expression' ? w.childForFieldName('left') : w.childForFieldName('argument');
     if (!lhs) continue;
+    // `patch->replace = true;` through a (global) pointer: a klp_patch field set at run time.
+    if (w.type === 'assignment_expression' && lhs.type === 'field_expression' && lhs.child(1)?.type === '->') {
+      const arg = lhs.childForFieldName('argument');
+      const field = lhs.childForFieldName('field')?.text;
+      const right = w.childForFieldName('right');
+      if (arg?.type === 'identifier' && field && right && !locals.has(arg.text)) {
+        facts.fieldAssignments.push({ variable: arg.text, field, value: evalNode(right, text, scope), range: R(w), inFunction: name });
+      }
+      continue;
+    }
     const b = baseOf(lhs);
     if (!b || locals.has(b.base.text)) continue;
     facts.globalWrites.push({ name: b.base.text, range: R(w) });

@@ -139,7 +139,7 @@ export class IncrementalModuleExtractor {
     const model: ModuleModel = {
       name, files: files.map((f) => f.path), patches: [], funcArrays: [], objArrays: [], stateArrays: [],
       functions: {}, macros: {}, params: [], shadowCalls: [], stateCalls: [], includes: [], moduleInfo: [],
-      globals: {}, isLivepatch: false, apiLevel: 'upstream', syntaxErrors: [], unreadable: [],
+      globals: {}, isLivepatch: false, apiLevel: 'upstream', syntaxErrors: [], unreadable: [], runtimeEnables: [],
     };
     this.stats = newStats();
     const t0 = performance.now();
@@ -550,10 +550,22 @@ export class IncrementalModuleExtractor {
     const byName = new Map<string, ModuleModel['patches'][number]>();
     for (const p of model.patches) if (!p.declarationOnly || !byName.has(p.name)) byName.set(p.name, p);
     for (const out of perFile) {
-      for (const c of out.enableCalls) byName.get(c.variable)?.enableCalls.push({ range: c.range, inFunction: c.inFunction, resultReturned: c.resultReturned });
+      for (const c of out.enableCalls) {
+        const p = byName.get(c.variable);
+        if (p) p.enableCalls.push({ range: c.range, inFunction: c.inFunction, resultReturned: c.resultReturned });
+        else model.runtimeEnables.push({ file: files[perFile.indexOf(out)].path, range: c.range, inFunction: c.inFunction, argText: c.variable });
+      }
       for (const a of out.fieldAssignments) {
         const p = byName.get(a.variable);
-        if (p && a.field === 'replace') p.replace.assignments.push({ value: a.value, range: a.range, inFunction: a.inFunction });
+        if (!p) continue;
+        if (a.field === 'replace') p.replace.assignments.push({ value: a.value, range: a.range, inFunction: a.inFunction });
+        // A patch declared without initializer and filled in at run time: what is assigned.
+        if (p.declarationOnly && (a.field === 'objs' || a.field === 'states' || a.field === 'mod')) {
+          (p.runtimeFields ??= []).push({ field: a.field, value: a.value, range: a.range, inFunction: a.inFunction });
+          const ref = a.value.kind === 'ident' || a.value.kind === 'address' ? a.value.name : undefined;
+          if (a.field === 'objs' && ref && !p.objsRef) p.objsRef = ref;
+          if (a.field === 'states' && ref && !p.statesRef) p.statesRef = ref;
+        }
       }
     }
     model.isLivepatch = model.patches.some((p) => p.enableCalls.length > 0);

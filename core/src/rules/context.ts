@@ -70,7 +70,7 @@ export function definedPatches(m: ModuleModel): KlpPatch[] {
 
 /** Whether the module is a livepatch (it defines or enables a klp_patch). */
 export function isLivepatchModule(m: ModuleModel): boolean {
-  return m.isLivepatch || definedPatches(m).length > 0;
+  return m.isLivepatch || definedPatches(m).length > 0 || m.runtimeEnables.length > 0;
 }
 
 /** A klp_func entry with the array and the object it belongs to (when an object names the array). */

@@ -12,6 +12,7 @@ import { replacementRules } from './replacements';
 import { shadowRules } from './shadow';
 import { stateApiAdjust, stateApiRules } from './stateApi';
 import { stateRules } from './states';
+import { runtimeRules } from './runtime';
 import { structureRules } from './structure';
 import { ABSENCE_RULES, readCompletely, unreadableRules } from './unreadable';
 
@@ -20,7 +21,7 @@ export type { RuleInfo } from './catalogue';
 export type { RuleContext } from './context';
 
 const FAMILIES: ((m: ModuleModel, out: Reporter) => void)[] = [
-  structureRules, replacementRules, cumulativeRules, callbackRules, stateRules, shadowRules, pitfallRules, stateApiRules, unreadableRules,
+  structureRules, replacementRules, cumulativeRules, callbackRules, stateRules, shadowRules, pitfallRules, stateApiRules, unreadableRules, runtimeRules,
 ];
 
 /** A context with no workspace facts (no other modules, default severities). */
