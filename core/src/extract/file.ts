@@ -9,7 +9,7 @@ import type {
   KlpState, MacroDef, MacroUse, ModuleParam, Range, ShadowCall, ShadowOp, StateCall, Value,
 } from '../model';
 import { LineIndex } from '../text';
-import { evalMacroText, evalNode, macroString, ValueScope } from './values';
+import { evalMacroText, evalNode, expandMacros, macroString, ValueScope } from './values';
 
 /** A parsed file as extraction needs it. */
 export interface ParsedSource {
@@ -226,6 +226,11 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
     // A name the extractor cannot evaluate keeps its source text (it still names the
     // function in the series analysis), marked as unresolved.
     if (on && on.value.kind !== 'string' && on.value.kind !== 'null') { f.oldName = on.value.text; f.oldNameUnresolved = true; }
+    // `.new_func = KLP_SYSCALL_SYM(klp_newuname)`: a function named through a macro.
+    if (nf && !f.newFunc && nf.value.kind === 'expr' && /^\w+\s*\(/.test(nf.value.text)) {
+      const name = expandMacros(nf.value.text, scope);
+      if (name && /^[A-Za-z_]\w*$/.test(name)) f.newFunc = name;
+    }
     return f;
   };
   const objEntry = (l: SyntaxNode, owner: string): KlpObject => {

@@ -15,7 +15,7 @@
 // copied out of the file text so that old texts of a long editing session are not kept.
 // Body facts are computed for the functions an analysis can ask about only, and cached too.
 import type { SyntaxNode, Tree } from '../cparse/parser';
-import type { CFunction, KlpPatch, MacroDef, ModuleModel, Position, Range, Unreadable } from '../model';
+import type { CFunction, KlpPatch, MacroDef, MacroUse, ModuleModel, Position, Range, Unreadable } from '../model';
 import { PLACEHOLDER_RE } from '../cparse/parser';
 import { LineIndex } from '../text';
 import { CONTAINER_DEPTH, CONTAINER_TYPES, extractBody, extractItem, ITEM_TYPES } from './file';
@@ -468,6 +468,18 @@ export class IncrementalModuleExtractor {
       return acc;
     });
 
+    // `module_init(fn)` written without its semicolon (it expands to declarations that need
+    // none): the grammar makes an ERROR of such lines; they are read as the macro calls they are.
+    const macroMarkStarts = states.map((state, i) => {
+      const spans: Range[] = [];
+      for (const mk of state.marks) {
+        if (!macroLinesOnly(files[i].text.slice(mk.startIndex, mk.endIndex))) continue;
+        for (const u of macroUsesIn(files[i], mk)) perFile[i].macroUses.push(u);
+        spans.push(mk.range);
+      }
+      return spans;
+    });
+
     // Body facts for the functions an analysis can ask about (see CFunction.hasBodyFacts).
     const queue: string[] = [];
     const want = (n: string | undefined) => { if (n && where.has(n)) queue.push(n); };
@@ -517,7 +529,9 @@ export class IncrementalModuleExtractor {
       model.stateCalls.push(...acc.stateCalls);
       for (const inc of acc.includes) model.includes.push({ ...inc });
       model.syntaxErrors.push(...syntaxErrorsOf(states[i]).map((range) => ({ file: files[i].path, range })));
-      model.unreadable.push(...unreadableOf(files[i], unreadableRangesOf(states[i])));
+      const read = macroMarkStarts[i];
+      const inRead = (r: Range) => read.some((x) => !isBefore(r.start, x.start) && !isBefore(x.end, r.end));
+      model.unreadable.push(...unreadableOf(files[i], unreadableRangesOf(states[i]).filter((r) => !inRead(r))));
       for (const sig of acc.functions) {
         const fn = withBody.get(sig) ?? sig;
         const prev = model.functions[fn.name];
@@ -647,6 +661,35 @@ function errorRanges(node: SyntaxNode, lines: LineIndex): Range[] {
 
 function sameRange(a: Range, b: Range): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+const MODULE_MACRO_LINE = /^(module_init|module_exit|late_initcall|device_initcall|MODULE_[A-Z_]+)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*;?$/;
+
+/** Whether TEXT is only module macro calls, one per line (possibly without semicolons). */
+function macroLinesOnly(text: string): boolean {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.length > 0 && lines.length <= 50 && lines.every((l) => MODULE_MACRO_LINE.test(l));
+}
+
+/** The module macro calls of an ERROR region made only of them. */
+function macroUsesIn(src: ParsedSource, mark: ErrorMark): (MacroUse & { name: string })[] {
+  const out: (MacroUse & { name: string })[] = [];
+  let offset = mark.startIndex;
+  for (const raw of src.text.slice(mark.startIndex, mark.endIndex).split('\n')) {
+    const lead = raw.length - raw.trimStart().length;
+    const line = raw.trim();
+    const m = MODULE_MACRO_LINE.exec(line);
+    if (m) {
+      const args = m[2].split(',').map((a) => a.trim()).map((a) => (/^".*"$/.test(a) ? a.slice(1, -1) : a));
+      out.push({ file: src.path, range: src.lines!.range(offset + lead, offset + lead + line.length), args, name: m[1] });
+    }
+    offset += raw.length + 1;
+  }
+  return out;
+}
+
+function isBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
 }
 
 /** Longest text shown for an unreadable region. */

@@ -6,7 +6,7 @@
 import type { ModuleModel, Value } from '../model';
 import { Reporter } from './context';
 
-const show = (v: Value) => v.text.trim();
+const show = (v: Value) => (v.kind === 'bool' && v.text.trim() !== String(v.value) ? `${v.text.trim()} (${v.value})` : v.text.trim());
 
 export function runtimeRules(m: ModuleModel, out: Reporter): void {
   if (!out.on('KLP082')) return;

@@ -159,7 +159,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   // through sysfs). Said once; KLP009's "never enabled" does not apply to register-only.
   const registerCall = Object.values(m.functions).flatMap((f) => f.calls.map((c) => ({ f, c }))).find((x) => x.c.callee === 'klp_register_patch');
   if (registerCall && anchor && out.on('KLP081')) {
-    const enables = patches.some((p) => p.enableCalls.length);
+    const enables = m.patches.some((p) => p.enableCalls.length) || m.runtimeEnables.length > 0;
     out.add('KLP081', registerCall.f.file, { start: registerCall.c.range.start, end: { line: registerCall.c.range.start.line, character: registerCall.c.range.start.character + 'klp_register_patch'.length } }, enables
       ? `module '${m.name}' is written for the register/enable API of kernels before 5.1 (klp_register_patch() then klp_enable_patch()): since 5.1 klp_enable_patch() registers the patch itself and klp_register_patch() no longer exists. The rules check it as the 5.1+ API.`
       : `module '${m.name}' only registers its patch (klp_register_patch(), as openEuler's livepatches do): it is enabled later through sysfs, not at load time, so KLP009 ("never enabled") does not apply. The other rules check it as the mainline API.`);
