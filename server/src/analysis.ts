@@ -20,6 +20,7 @@
 // with the unchanged modules' summaries and step analyses reused (StepMemo), so only the
 // steps that involve the edited patch are recomputed. Only files whose findings changed
 // (plus the edited module's files) are published again.
+import { cumulativeExpected } from '../../core/src/rules/cumulative';
 import { CDocument } from '../../core/src/cparse/document';
 import { extractModule, IncrementalModuleExtractor, ParsedSource } from '../../core/src/extract';
 import type { ExtractStats } from '../../core/src/extract/incremental';
@@ -273,7 +274,8 @@ export class Analyzer {
     const model = this.extract(m);
     this.models.set(key, model);
     this.current.modules++;
-    const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log });
+    const cumulative = cumulativeExpected(model, [...this.models.values()], (dir) => this.host.readFile(`${dir}/klp.series`) !== undefined);
+    const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log, cumulativeExpected: cumulative });
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);

@@ -11,6 +11,7 @@ import { initParser } from '../../../core/src/cparse/parser';
 import { loadProject } from '../../../core/src/workspace/project';
 import { runModuleRules, RULES } from '../../../core/src/rules';
 import { isLivepatchModule } from '../../../core/src/rules/context';
+import { cumulativeExpected } from '../../../core/src/rules/cumulative';
 import { sortFindings, type Finding } from '../../../core/src/findings';
 import { formatJson, formatSarif, formatText } from '../../../core/src/report/formats';
 import { nodeHost } from '../../../common/src/nodeHost';
@@ -77,8 +78,12 @@ export const command: Command = {
       : undefined;
     const project = loadProject(targets, host, progress);
     const findings: Finding[] = [];
+    const inDeclaredSeries = (dir: string) => host.readFile(path.join(dir, 'klp.series')) !== undefined;
     for (const m of project.modules) {
-      findings.push(...runModuleRules(m, { lookupFunction: (name) => project.functions.get(name) ?? [], kernelApi }));
+      findings.push(...runModuleRules(m, {
+        lookupFunction: (name) => project.functions.get(name) ?? [], kernelApi,
+        cumulativeExpected: cumulativeExpected(m, project.modules, inDeclaredSeries),
+      }));
     }
     if (!args.flags.has('--no-series')) {
       findings.push(...seriesFindingsForFolders(targets.filter((t) => t.isDirectory).map((t) => t.path), project.modules, host, { kernelApi }));
