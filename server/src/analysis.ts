@@ -582,7 +582,9 @@ export class Analyzer {
       const f = model.functions[name];
       if (f) out.push(f);
     }
-    out.push(...(this.originals.get(name) ?? []));
+    // An original whose file is also open as a module of its own counts once.
+    const seen = new Set(out.map((f) => `${f.file}\u0000${f.nameRange.start.line}:${f.nameRange.start.character}`));
+    for (const f of this.originals.get(name) ?? []) if (!seen.has(`${f.file}\u0000${f.nameRange.start.line}:${f.nameRange.start.character}`)) out.push(f);
     return sortFunctions(out);
   }
 

@@ -77,7 +77,8 @@ export const command: Command = {
     const progress = io.isTTY
       ? (done: number, total: number, name: string) => io.err(done < total ? `\r\x1b[Kchecking ${done + 1}/${total} ${name}` : '\r\x1b[K')
       : undefined;
-    const project = loadProject(targets, host, progress, limit.maxBytes);
+    const scanning = io.isTTY ? (files: number) => io.err(`\r\x1b[Kreading sources: ${files} files`) : undefined;
+    const project = loadProject(targets, host, progress, limit.maxBytes, scanning);
     const findings: Finding[] = [];
     // Rules about a livepatch apply to livepatch modules only: the livepatch core and other
     // kernel code that merely mention the API get nothing.

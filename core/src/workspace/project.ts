@@ -8,7 +8,7 @@ import type { CFunction, ModuleModel } from '../model';
 import { extractModule, moduleNameOf, normalize } from '../extract';
 import { readSources } from './modules';
 import { addFunctions, findOriginals, replacedNames, sortFunctions } from './originals';
-import { moduleOfFile, scanWorkspace, type DiscoveredModule, type ScanStats } from './scan';
+import { moduleOfFile, WorkspaceScanner, type DiscoveredModule, type ScanStats } from './scan';
 
 export interface Project {
   modules: ModuleModel[];
@@ -33,9 +33,11 @@ export function indexFunctions(modules: ModuleModel[]): Map<string, CFunction[]>
  * own). Requires initParser(). `onProgress` is told how far loading is (for a terminal
  * progress line); files over MAXFILEBYTES (0: no limit) are not searched for originals.
  */
-export function loadProject(paths: { path: string; isDirectory: boolean }[], host: FileHost, onProgress?: (done: number, total: number, name: string) => void, maxFileBytes = 0): Project {
+export function loadProject(paths: { path: string; isDirectory: boolean }[], host: FileHost, onProgress?: (done: number, total: number, name: string) => void, maxFileBytes = 0, onScan?: (filesRead: number) => void): Project {
   const dirs = paths.filter((p) => p.isDirectory).map((p) => p.path);
-  const scan = scanWorkspace(dirs, host);
+  const scanner = new WorkspaceScanner(dirs, host);
+  while (!scanner.step(2000)) onScan?.(scanner.stats.files);
+  const scan = scanner.result();
   const wanted: DiscoveredModule[] = [];
   const seen = new Set<string>();
   const add = (m: DiscoveredModule) => {
