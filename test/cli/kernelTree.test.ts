@@ -76,15 +76,19 @@ describe('check at the root of a kernel tree (linux-source-6.1)', function () {
   it('two modules named livepatch in per-CVE folders are both checked and reported', function () {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'klp-kernel-cve-'));
     try {
+      // Both real modules with their klp_func table left unterminated (the first '}, { }' made
+      // '}'): a mistake each module must be reported for, whichever of the two is read first.
       for (const [dir, from] of [['cve-a', 'samples/livepatch/livepatch-sample.c'], ['cve-b', 'lib/livepatch/test_klp_livepatch.c']]) {
         fs.mkdirSync(path.join(ws, dir));
-        fs.copyFileSync(path.join(tree, from), path.join(ws, dir, 'livepatch.c'));
+        const text = fs.readFileSync(path.join(tree, from), 'utf8');
+        assert.ok(text.includes('}, { }'), `${from} has a terminated table`);
+        fs.writeFileSync(path.join(ws, dir, 'livepatch.c'), text.replace('}, { }', '}'));
       }
       const r = check(ws, '.');
+      assert.equal(r.status, 1, r.stdout + r.stderr);
       assert.match(r.stderr, /2 modules \(2 livepatches\)/);
-      const { findings } = findingFiles(r.stdout);
-      assert.ok(findings.includes('cve-a/livepatch.c'), r.stdout);
-      assert.ok(findings.includes('cve-b/livepatch.c'), r.stdout);
+      const errors = r.stdout.split('\n').filter((l) => / error: .*\[KLP003\]$/.test(l)).map((l) => l.split(':')[0]);
+      assert.deepEqual(errors.sort(), ['cve-a/livepatch.c', 'cve-b/livepatch.c'], r.stdout);
     } finally {
       fs.rmSync(ws, { recursive: true, force: true });
     }
