@@ -5,11 +5,12 @@
 //   0. grammar: the .klpsim/transcript grammars tokenized by VS Code's own TextMate engine;
 //   1. suite: the mocha suite test/e2e/suite/** INSIDE the extension host, launched by
 //      @vscode/test-electron's runTests() with vscodeExecutablePath = test/e2e/code-shim.js;
-//   2. vsix:  `vsce package` builds the .vsix and code-server installs it (--install-extension);
+//   2. vsix:  scripts/vsix.mjs packages the .vsix (vsce, staged) and code-server installs it;
 //   3. ui:    the installed .vsix driven through the workbench in headless Chromium
 //      (test/e2e/ui/workbench.ui.js): Problems panel, Simulate, the timeline and its resize,
 //      the rendered series overview, Verify (spawning the packaged CLI; on the real kernel
-//      when verify/setup.sh fetched it), the crash policy; screenshots in .run/shots.
+//      when verify/setup.sh fetched it), the extension's page, the crash policy; screenshots
+//      in .run/shots.
 // Each step gets a fresh copy of examples/ under test/e2e/.run/ (gitignored).
 // Options: --only grammar|suite|vsix|ui (repeatable), --no-build. Env: KLP_E2E_DIR, KLP_E2E_GREP.
 import { execFileSync, spawnSync } from 'node:child_process';

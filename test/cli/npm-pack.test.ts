@@ -2,10 +2,12 @@
 // `npm install -g` (offline: the package has no dependencies, the bundle is self-contained)
 // turns into a working `klp-studio`, run from outside the repository so that nothing of it
 // (node_modules, the sources) can be reached. The published manifest is not private and has
-// no placeholder repository URL; the tarball holds the CLI, its wasm files, the guest
-// loader's source (verify builds it) and README/LICENSE, and not the editor's bundles.
+// no placeholder repository URL; the tarball holds the CLI, its wasm files, the timeline
+// renderer (`timeline` embeds it), the guest loader's source (verify builds it) and
+// README/LICENSE, and not the editor's bundles. The installed CLI checks, simulates, writes a
+// timeline and answers LSP.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { requireBuild, ROOT, tmpdir } from './run';
@@ -41,9 +43,9 @@ describe('klp-studio as an npm package: npm pack, npm install -g, run', function
     assert.equal(Object.keys(manifest.dependencies ?? {}).length, 0, 'the CLI bundle is self-contained: a global install must need nothing else');
   });
 
-  it('the tarball holds the CLI, its wasm files, the guest loader source, README and LICENSE only', () => {
+  it('the tarball holds the CLI, its wasm files, the timeline renderer, the guest loader source, README and LICENSE only', () => {
     const files: string[] = JSON.parse(fs.readFileSync(path.join(dir, 'files.json'), 'utf8'));
-    assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli.js', 'dist/tree-sitter-c.wasm', 'dist/web-tree-sitter.wasm', 'package.json', 'verify/guest/klpctl.c']);
+    assert.deepEqual(files, ['LICENSE', 'README.md', 'dist/cli.js', 'dist/tree-sitter-c.wasm', 'dist/web-tree-sitter.wasm', 'dist/webview.js', 'package.json', 'verify/guest/klpctl.c']);
   });
 
   it('the installed klp-studio runs --version and check on a copy of the examples, from outside the repository', () => {
@@ -61,5 +63,35 @@ describe('klp-studio as an npm package: npm pack, npm install -g, run', function
     assert.match(check.stderr, /klp-studio check: \d+ modules? \(7 livepatches\): [1-9]\d* errors/);
     assert.equal(check.stdout, fromRepo.stdout, 'the installed CLI and the repository build disagree');
     assert.match(check.stdout, /examples\/lp_acme_v3\.c:\d+:\d+: error: .*\[KLP003\]/);
+  });
+
+  it('the installed klp-studio simulates, writes a timeline (its renderer is packaged) and serves LSP', async () => {
+    const work = path.join(dir, 'work');
+    const env = { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: dir };
+    const sim = spawnSync(bin, ['simulate', 'examples/upgrade.klpsim'], { cwd: work, encoding: 'utf8', env });
+    assert.equal(sim.status, 0, sim.stderr);
+    assert.match(sim.stdout, /^% insmod lp_acme_v1\.ko$/m);
+    const html = path.join(work, 'upgrade.html');
+    const tl = spawnSync(bin, ['timeline', 'examples/upgrade.klpsim', '-o', html], { cwd: work, encoding: 'utf8', env });
+    assert.equal(tl.status, 0, tl.stderr);
+    const page = fs.readFileSync(html, 'utf8');
+    assert.ok(page.includes('klp-timeline-data') && page.length > 50000, 'the timeline page embeds the run and the renderer');
+    // initialize over stdio: the server answers with its capabilities
+    const server = spawn(bin, ['lsp', '--stdio'], { cwd: work, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+      const answer = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        let err = '';
+        const timer = setTimeout(() => reject(new Error(`no answer to initialize in 60 s: ${err.slice(0, 500)}`)), 60000);
+        server.stderr.on('data', (d) => { err += d; });
+        server.stdout.on('data', (d) => { out += d; if (/"capabilities"/.test(out)) { clearTimeout(timer); resolve(out); } });
+        server.on('exit', (code) => { clearTimeout(timer); reject(new Error(`lsp exited (${code}): ${err.slice(0, 500)}`)); });
+        server.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      });
+      assert.match(answer, /"textDocumentSync"/);
+    } finally {
+      server.kill();
+    }
   });
 });
