@@ -5,7 +5,7 @@
 import { CliIO, InputError, UsageError } from './io';
 import { scenarioHelpText } from './scenarioHelp';
 import { VERSION } from '../../core/src/version';
-import { KERNEL_PROFILES } from '../../core/src/sim/kernelProfile';
+import { KERNEL_PROFILES, kernelProfileSummary } from '../../core/src/sim/kernelProfile';
 import { SIM_EVENTS_SCHEMA_VERSION } from '../../core/src/sim/events';
 
 export interface Command {
@@ -63,6 +63,7 @@ function versionText(): string {
   return [
     `klp-studio ${VERSION}`,
     `kernel profiles (simulate --kernel): ${KERNEL_PROFILES.join(', ')}`,
+    ...kernelProfileSummary(),
     'kernel API levels (--kernel-api): upstream, state-callbacks, auto',
     `formats: sim-events v${SIM_EVENTS_SCHEMA_VERSION} (simulate --format json), verify v1, SARIF 2.1.0`,
     `node ${process.version}`,
