@@ -116,6 +116,7 @@ function hoverFor(ctx: ServerContext, key: string, model: ModuleModel, t: Target
       const originals = ctx.analyzer.functions(f.oldName ?? '').filter((fn) => !fn.isPrototype && !ctx.index.indexedModulesOf(fn.file).some((m) => m.key === key));
       return md([
         `**\`${object}:${f.oldName}\`**${f.oldSympos ? ` (occurrence ${f.oldSympos})` : ''} → \`${f.newFunc ?? '?'}\``,
+        f.oldNameUnresolved ? '*Unresolved name*: the extractor could not evaluate this `old_name` (a macro it cannot expand); it is shown and compared as written.' : '',
         FIELDS.klp_func.old_name,
         originals.length ? `Original: \`${originals[0].file.slice(originals[0].file.lastIndexOf('/') + 1)}:${originals[0].range.start.line + 1}\` (go to definition)` : '',
         ...functionHistory(ctx, key, object, f.oldName ?? '', f.oldSympos),

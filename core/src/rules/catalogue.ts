@@ -113,8 +113,8 @@ export const RULES: readonly RuleInfo[] = [
     description: 'A syntax error or a generator template placeholder (`@@NAME@@`): the table holding it is not checked as written, and the checks that need the whole module do not run.' },
   { code: 'KLP082', severity: 'info', scope: 'module', title: 'patch built at run time',
     description: 'A klp_patch filled in (or allocated) by the init code: what is assigned is read where possible; the checks that need static tables could not run, said once per module.' },
-  { code: 'KLP081', severity: 'info', scope: 'module', title: 'written for the register API',
-    description: 'klp_register_patch(): the register/enable API of kernels before 5.1, or an openEuler register-only livepatch enabled later through sysfs; said once, with the rules that do not apply.' },
+  { code: 'KLP081', severity: 'info', scope: 'module', title: 'written for another livepatch API',
+    description: 'klp_register_patch() (the register/enable API of kernels before 5.1, or an openEuler register-only livepatch enabled later through sysfs), or the proposed split-module API (.obj/.obj_names); said once, with the rules that do not apply.' },
 ];
 
 const BY_CODE = new Map(RULES.map((r) => [r.code, r]));

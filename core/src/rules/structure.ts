@@ -25,6 +25,8 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
     for (const p of patches) {
       // A patch whose initializer could not be read whole (a template, a syntax error): KLP080 says so.
       if (holdsUnreadable(m, p.file, p.range)) continue;
+      // The split-module proposal (`.obj`, `.obj_names`): no `.objs` by design (KLP081 says so).
+      if (splitModuleField(p)) continue;
       const has = (f: string) => p.fields.some((x) => x.field === f && x.value.kind !== 'null');
       const missing = ['mod', 'objs'].filter((f) => !has(f));
       if (!missing.length) continue;
@@ -154,6 +156,14 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
     }
   }
 
+  // KLP081: written for the proposed split-module API (`.obj`/`.obj_names` in the patch, a
+  // scalar `struct klp_object`; not merged): said once, the object-array rules do not apply.
+  const split = patches.map((p) => ({ p, f: splitModuleField(p) })).find((x) => x.f);
+  if (split && out.on('KLP081')) {
+    out.add('KLP081', split.p.file, split.f!.range,
+      `klp_patch '${split.p.name}' is written for the proposed split-module API (.${split.f!.field}; not merged upstream): it has no .objs array by design, so KLP001's .objs check and the object-array rules do not apply. The other rules check it as the mainline API.`);
+  }
+
   // KLP081: written for the register API (klp_register_patch(): kernels before 5.1, where
   // it precedes klp_enable_patch(), and openEuler's register-only livepatches, enabled later
   // through sysfs). Said once; KLP009's "never enabled" does not apply to register-only.
@@ -209,6 +219,11 @@ function oldNameLength(m: ModuleModel, f: KlpFunc): number | undefined {
   }
   if (!/^\s*("(?:[^"\\]|\\.)*"\s*)+$/.test(text)) return undefined;
   return [...text.matchAll(/"((?:[^"\\]|\\.)*)"/g)].reduce((n, x) => n + x[1].replace(/\\./g, '_').length, 0);
+}
+
+/** A field of the proposed split-module API in a patch's initializer. */
+function splitModuleField(p: { fields: { field: string; range: Range }[] }): { field: string; range: Range } | undefined {
+  return p.fields.find((f) => f.field === 'obj' || f.field === 'obj_names');
 }
 
 /** Functions reachable from the init function through calls within the module. */

@@ -11,6 +11,8 @@ export interface PatchedFunc {
   /** `vmlinux` or the target module's name. */
   object: string;
   oldName: string;
+  /** The name could not be evaluated (a macro): `oldName` is its source text. */
+  unresolved?: boolean;
   sympos: number;
   newFunc?: string;
   /** The replacement's body with comments and white space removed (undefined: not found). */
@@ -194,7 +196,7 @@ export function summarizePatch(m: ModuleModel, readText?: (file: string) => stri
     for (const f of findArray(m.funcArrays, o.funcsRef)?.entries ?? []) {
       if (!f.oldName) continue;
       const fn = f.newFunc ? m.functions[f.newFunc] : undefined;
-      funcs.push({ object, oldName: f.oldName, sympos: f.oldSympos, newFunc: f.newFunc, fingerprint: bodyOf(fn), loc: { file: f.file, range: f.range } });
+      funcs.push({ object, oldName: f.oldName, ...(f.oldNameUnresolved ? { unresolved: true } : {}), sympos: f.oldSympos, newFunc: f.newFunc, fingerprint: bodyOf(fn), loc: { file: f.file, range: f.range } });
     }
     for (const kind of CALLBACK_KINDS) {
       const fnName = o.callbacks[kind];
