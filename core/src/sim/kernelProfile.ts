@@ -129,8 +129,10 @@ function profileOf(k: MeasuredKernel, name: KernelProfileName): KernelProfile {
   };
 }
 
+/** The profile NAME (a name from outside the types, e.g. over LSP, is taken as `latest`). */
 export function kernelProfile(name: KernelProfileName = DEFAULT_KERNEL_PROFILE): KernelProfile {
-  return profileOf(name === 'latest' ? LATEST_MEASURED : name, name);
+  const measured = (MEASURED_KERNELS as readonly string[]).includes(name) ? (name as MeasuredKernel) : undefined;
+  return profileOf(measured ?? LATEST_MEASURED, measured ?? 'latest');
 }
 
 export function isKernelProfileName(s: string): s is KernelProfileName {
