@@ -1,6 +1,6 @@
 // `klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1|6.12|7.2] [--no-debug] [--format text|json]`:
 // runs a `.klpsim` scenario through the transition simulator (core/src/sim) and prints the
-// transcript (byte for byte as scenario-format.md specifies) or the JSON events.
+// transcript (byte for byte as docs/SCENARIOS.md specifies) or the JSON events.
 // `--series DIR [--from N] [--to M] [--print-scenario]` runs the series' generated upgrade
 // scenario instead (../simulateSeries.ts).
 import * as path from 'node:path';
