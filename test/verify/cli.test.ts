@@ -64,10 +64,10 @@ describe('klp-studio verify: usage and environment errors', () => {
   it('the usage text describes the options and exit statuses', () => {
     for (const o of ['--path DIR', '--format text|json', '--keep', '--timeout S', '--kernel-image FILE', '--kernel debian-13', '--no-diff', 'exit status']) assert.ok(verify.usage.includes(o), o);
   });
-  it('--kernel takes debian-12 and debian-13 only', async () => {
+  it('--kernel takes debian-12, debian-13 and debian-unstable only', async () => {
     const r = await run(['basic-patching/scenario.klpsim', '--kernel', 'debian-11']);
     assert.strictEqual(r.code, 2);
-    assert.match(r.err, /--kernel must be one of debian-12, debian-13/);
+    assert.match(r.err, /--kernel must be one of debian-12, debian-13, debian-unstable/);
   });
   it('compiler messages about the module\'s own files become findings; others do not', () => {
     const src = path.join(shared, 'modules', 'x.c');

@@ -14,7 +14,7 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { command as verify } from '../../cli/src/commands/verify';
-import { DEBIAN_KERNELS, debianKernel, type DebianKernelName } from '../../verify/src/kernel';
+import { ALL_DEBIAN_KERNELS, DEBIAN_KERNELS, debianKernel, type DebianKernelName } from '../../verify/src/kernel';
 import { realKernelAvailable } from '../../verify/src/run';
 
 const root = path.join(__dirname, '..', '..');
@@ -86,14 +86,14 @@ async function pool<T, R>(items: T[], limit: number, job: (t: T) => Promise<R>):
   return results;
 }
 
-/** The kernels to run: KLP_STUDIO_VERIFY_KERNELS (comma list) or all of them. */
+/** The kernels to run: KLP_STUDIO_VERIFY_KERNELS (comma list; debian-unstable only when named) or debian-12 and debian-13. */
 function kernels(): DebianKernelName[] {
   const want = (process.env.KLP_STUDIO_VERIFY_KERNELS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-  return want.length ? DEBIAN_KERNELS.filter((k) => want.includes(k)) : [...DEBIAN_KERNELS];
+  return want.length ? ALL_DEBIAN_KERNELS.filter((k) => want.includes(k)) : [...DEBIAN_KERNELS];
 }
 
 /** The simulator profile each Debian kernel must be compared with. */
-const PROFILE_OF: Record<DebianKernelName, string> = { 'debian-12': '6.1', 'debian-13': '6.12' };
+const PROFILE_OF: Record<DebianKernelName, string> = { 'debian-12': '6.1', 'debian-13': '6.12', 'debian-unstable': '7.2' };
 
 for (const kernel of kernels()) {
   describe(`verify: real ${kernel} kernel (${PROFILE_OF[kernel]}) under QEMU agrees with the simulator`, function () {

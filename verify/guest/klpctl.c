@@ -201,8 +201,10 @@ static int started_here;
 /*
  * Reads every kernel log record available now; returns true once a try of the
  * transition left a task behind: a klp_try_switch_task line logged after this command
- * started, reversed or forced the transition, or else one logged at least 200 ms after
- * the operation returned (so a retry that raced with the operation does not count). Idle
+ * started, reversed or forced the transition, or else one logged at least 500 ms after
+ * the operation returned (so a retry that raced with the operation, or came before a task
+ * it released was scheduled on a loaded host, does not count; retries are about 1 s
+ * apart). Idle
  * tasks ("swapper/N is running" with several CPUs) do not count: they switch at their next
  * chance, as in the simulator.
  */
@@ -232,7 +234,7 @@ static int saw_failed_switch(int kmsg)
 			started_here = 1;
 			seen = 0;
 		} else if (strstr(text, "klp_try_switch_task: ") && !strstr(text, "klp_try_switch_task: swapper/")) {
-			if (started_here || (op_end > 0 && at >= op_end + 0.2))
+			if (started_here || (op_end > 0 && at >= op_end + 0.5))
 				seen = 1;
 		}
 	}

@@ -132,6 +132,20 @@ function treeFor(name: string, searchDirs: string[]): BuildTree {
   return { files, mainDir, ko, sources: abs, fromSources: true, root };
 }
 
+/** CC=… for a chroot whose compiler is only installed under its versioned name (x86_64-linux-gnu-gcc-16). */
+function chrootCompiler(root: string): string[] {
+  if (fs.existsSync(path.join(root, 'usr', 'bin', 'gcc'))) return [];
+  const cc = fs.readdirSync(path.join(root, 'usr', 'bin')).filter((f) => /^x86_64-linux-gnu-gcc-\d+$/.test(f)).sort((a, b) => Number(a.split('-').pop()) - Number(b.split('-').pop())).pop();
+  return cc ? [`CC=${cc}`] : [];
+}
+
+/** A copy of a Module.symvers inside the build chroot ROOT; returns its path as seen inside. */
+function stageSymvers(root: string, file: string): string {
+  const rel = path.join('tmp', `klp-symvers-${sha([fs.readFileSync(file)])}`);
+  if (!fs.existsSync(path.join(root, rel))) fs.copyFileSync(file, path.join(root, rel));
+  return `/${rel}`;
+}
+
 /** The environment of a Kbuild run: C messages, and the kernel's extra tools (pahole from the cache). */
 function buildEnv(kernel: KernelArtifacts): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
@@ -162,27 +176,33 @@ export async function buildModule(name: string, searchDirs: string[], kernel: Ke
 
 async function makeModule(name: string, tree: BuildTree, dir: string, ko: string, kernel: KernelArtifacts, progress: Progress, signal: AbortSignal | undefined, extraSymvers: string[]): Promise<BuiltModule> {
   progress(`building module ${name}${tree.fromSources ? '' : ' (stand-in: no sources found)'}`);
-  const work = tmpName(path.join(dir, 'build'));
+  // A kernel whose toolchain lives in a chroot (debian-unstable) builds inside it.
+  const work = kernel.buildRoot ? tmpName(path.join(kernel.buildRoot, 'tmp', `klp-build-${name}`)) : tmpName(path.join(dir, 'build'));
+  const inside = (p: string) => (kernel.buildRoot ? p.slice(kernel.buildRoot.length) : p);
   fs.rmSync(work, { recursive: true, force: true });
   for (const [rel, data] of tree.files) {
     fs.mkdirSync(path.dirname(path.join(work, rel)), { recursive: true });
     fs.writeFileSync(path.join(work, rel), data);
   }
   const m = path.join(work, tree.mainDir);
-  const extra = extraSymvers.length ? [`KBUILD_EXTRA_SYMBOLS=${extraSymvers.join(' ')}`] : [];
-  const r = await exec('make', ['-C', kernel.headers, `M=${m}`, ...extra, '-j2', 'modules'], { signal, timeoutMs: 10 * 60_000, env: buildEnv(kernel) });
+  const makeArgs = ['-C', inside(kernel.headers), `M=${inside(m)}`, ...(extraSymvers.length ? [`KBUILD_EXTRA_SYMBOLS=${extraSymvers.map((f) => (kernel.buildRoot ? stageSymvers(kernel.buildRoot, f) : f)).join(' ')}`] : []), '-j2', 'modules'];
+  const r = kernel.buildRoot
+    // A private mount namespace: objtool reads /proc, mounted for this build only.
+    ? await exec('unshare', ['--mount', '--propagation', 'private', 'chroot', kernel.buildRoot, 'sh', '-c', 'mount -t proc proc /proc && exec make "$@"', 'make', ...chrootCompiler(kernel.buildRoot), ...makeArgs], { signal, timeoutMs: 10 * 60_000, env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin', LC_ALL: 'C', HOME: '/root' } })
+    : await exec('make', makeArgs, { signal, timeoutMs: 10 * 60_000, env: buildEnv(kernel) });
   const built = path.join(work, tree.ko);
   if (r.code !== 0 || !fs.existsSync(built)) {
     const text = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() && !/Skipping BTF|^make(\[\d+\])?: (Entering|Leaving)/.test(l));
     fs.rmSync(work, { recursive: true, force: true });
     // The compiler's messages name the copies: point them at the user's own files.
-    const shown = text.map((l) => l.split(work + '/').join(tree.root ? tree.root + '/' : ''));
+    const shown = text.map((l) => l.split(work + '/').join(tree.root ? tree.root + '/' : '').split(inside(work) + '/').join(tree.root ? tree.root + '/' : ''));
     const diagnostics = tree.root ? compilerDiagnostics(shown, tree.sources) : [];
     if (diagnostics.some((d) => d.severity === 'error')) throw new ModuleBuildFailed(name, kernel.release, diagnostics, shown.slice(-40));
     throw new VerifyEnvError(`building module ${name} against ${kernel.release} failed:\n${shown.slice(-40).join('\n')}`);
   }
   const tmp = tmpName(ko);
   // The exports, for the modules built after this one (written before the .ko, which marks the entry done).
+  fs.mkdirSync(dir, { recursive: true });
   const builtSymvers = path.join(m, 'Module.symvers');
   const symvers = path.join(dir, 'Module.symvers');
   const hasExports = fs.existsSync(builtSymvers) && fs.readFileSync(builtSymvers, 'utf8').trim() !== '';

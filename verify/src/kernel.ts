@@ -20,6 +20,8 @@ export interface KernelArtifacts {
   vmlinuz: string;
   /** The Kbuild tree for `make -C HDR M=DIR`. */
   headers: string;
+  /** A chroot with the kernel's toolchain (debian-unstable): Kbuild runs inside it, `headers` is under it. */
+  buildRoot?: string;
   /** Extra PATH entries and library folders the module build needs (a pahole run from the cache). */
   buildEnv?: { path: string[]; libraryPath: string[] };
 }
@@ -46,8 +48,10 @@ export function customKernel(image: string, buildDir: string): KernelArtifacts {
 }
 
 /** The Debian kernels verify can fetch (`--kernel NAME`). */
-export type DebianKernelName = 'debian-12' | 'debian-13';
+export type DebianKernelName = 'debian-12' | 'debian-13' | 'debian-unstable';
+/** The kernels the differential test runs by default (debian-unstable is opt-in: a 7.x toolchain chroot). */
 export const DEBIAN_KERNELS: readonly DebianKernelName[] = ['debian-12', 'debian-13'];
+export const ALL_DEBIAN_KERNELS: readonly DebianKernelName[] = [...DEBIAN_KERNELS, 'debian-unstable'];
 
 interface DebianKernelSource {
   /** What the user reads. */
@@ -65,7 +69,71 @@ interface DebianKernelSource {
 const SOURCES: Record<DebianKernelName, DebianKernelSource> = {
   'debian-12': { title: "Debian 12's kernel", imagePackage: (r) => `linux-image-${r}`, needsPahole: false, expectedVersion: '6.1' },
   'debian-13': { title: "Debian 13's kernel series (6.12, from bookworm-backports)", suite: 'bookworm-backports', imagePackage: (r) => `linux-image-${r}-unsigned`, needsPahole: true, expectedVersion: '6.12' },
+  'debian-unstable': { title: "Debian unstable's kernel (7.x; modules built in a Debian unstable chroot)", suite: 'unstable', imagePackage: (r) => `linux-binary-unsigned-${r}`, needsPahole: false, expectedVersion: '7.2' },
 };
+
+/**
+ * The Debian unstable chroot that builds modules for 7.x (gcc 16, a newer libc than the
+ * host's): made once with debootstrap (fetched from Debian 12 and run from the cache when
+ * not installed) from Debian's archive only, with linux-headers-amd64 and its toolchain.
+ * Needs root (debootstrap, chroot). About 600 MB.
+ */
+async function unstableChroot(progress: Progress, signal?: AbortSignal): Promise<string> {
+  const root = path.join(cacheRoot(), 'chroot', 'unstable');
+  if (fs.existsSync(path.join(root, '.klp-ready'))) return root;
+  if (process.getuid?.() !== 0) throw new VerifyEnvError('--kernel debian-unstable builds modules in a Debian unstable chroot: making it (debootstrap) and using it (chroot) need root');
+  let debootstrap = which('debootstrap');
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (!debootstrap) {
+    const dir = path.join(cacheRoot(), 'tools', 'debootstrap');
+    if (!fs.existsSync(path.join(dir, 'root', 'usr', 'sbin', 'debootstrap'))) {
+      fs.mkdirSync(path.join(dir, 'debs'), { recursive: true });
+      await new Apt('bookworm').ready(progress, signal);
+      await new Apt('bookworm').download(['debootstrap'], path.join(dir, 'debs'), signal);
+      await unpack(path.join(dir, 'debs'), path.join(dir, 'root'), progress, signal);
+    }
+    debootstrap = path.join(dir, 'root', 'usr', 'sbin', 'debootstrap');
+    env.DEBOOTSTRAP_DIR = path.join(dir, 'root', 'usr', 'share', 'debootstrap');
+  }
+  progress('making the Debian unstable build chroot with debootstrap (once; several minutes)');
+  fs.rmSync(root, { recursive: true, force: true });
+  const r = await exec(debootstrap, ['--variant=minbase', '--include=linux-headers-amd64,make,libc6-dev', 'unstable', root, 'http://deb.debian.org/debian'], { signal, env, timeoutMs: 60 * 60_000 });
+  if (r.code !== 0) throw new VerifyEnvError(`debootstrap of Debian unstable failed:\n${(r.stderr || r.stdout).trim().split('\n').slice(-15).join('\n')}`);
+  writeFileAtomic(path.join(root, '.klp-ready'), 'debootstrap --variant=minbase --include=linux-headers-amd64,make,libc6-dev unstable\n');
+  return root;
+}
+
+/** Debian unstable's kernel: the headers (and the toolchain) of the chroot, the image of the same release fetched beside it. */
+async function unstableKernel(progress: Progress, signal?: AbortSignal): Promise<KernelArtifacts> {
+  const chroot = await unstableChroot(progress, signal);
+  const hdrs = fs.readdirSync(path.join(chroot, 'usr', 'src')).filter((d) => /^linux-headers-.*-amd64$/.test(d)).sort();
+  if (!hdrs.length) throw new VerifyEnvError(`the unstable chroot ${chroot} has no linux-headers-*-amd64`);
+  const release = hdrs[hdrs.length - 1].slice('linux-headers-'.length);
+  const dir = path.join(debianDir('debian-unstable'), release);
+  const art: KernelArtifacts = {
+    profile: 'debian-unstable', release, version: upstreamVersion(release),
+    vmlinuz: path.join(dir, 'root', 'boot', `vmlinuz-${release}`),
+    headers: path.join(chroot, 'usr', 'src', `linux-headers-${release}`),
+    buildRoot: chroot,
+  };
+  if (fs.existsSync(path.join(dir, 'ready'))) return art;
+  const apt = new Apt('unstable');
+  await apt.ready(progress, signal);
+  const pkg = SOURCES['debian-unstable'].imagePackage(release);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'debs'), { recursive: true });
+  progress(`downloading ${pkg}`);
+  await apt.download([pkg], path.join(dir, 'debs'), signal);
+  await unpack(path.join(dir, 'debs'), path.join(dir, 'root'), progress, signal);
+  // In-tree modules are never loaded; newer packages keep the image under /usr/lib/modules/<release>.
+  for (const lib of [path.join('lib', 'modules', release), path.join('usr', 'lib', 'modules', release)]) fs.rmSync(path.join(dir, 'root', lib, 'kernel'), { recursive: true, force: true });
+  fs.rmSync(path.join(dir, 'debs'), { recursive: true, force: true });
+  const alt = ['vmlinuz', 'vmlinuz.unsigned'].map((f) => path.join(dir, 'root', 'usr', 'lib', 'modules', release, f)).find((f) => fs.existsSync(f));
+  if (!fs.existsSync(art.vmlinuz) && alt) { fs.mkdirSync(path.dirname(art.vmlinuz), { recursive: true }); fs.copyFileSync(alt, art.vmlinuz); }
+  if (!fs.existsSync(art.vmlinuz)) throw new VerifyEnvError(`${pkg} did not contain ${art.vmlinuz} (or /usr/lib/modules/${release}/vmlinuz)`);
+  writeFileAtomic(path.join(dir, 'ready'), `${pkg}\n`);
+  return art;
+}
 
 /** The simulator profile version a named Debian kernel is expected to boot (before it is fetched). */
 export function expectedVersionOf(name: DebianKernelName): string {
@@ -165,6 +233,7 @@ async function paholeEnv(progress: Progress, signal?: AbortSignal): Promise<Kern
  */
 export async function debianKernel(progress: Progress, signal?: AbortSignal, name: DebianKernelName = 'debian-12'): Promise<KernelArtifacts> {
   const src = SOURCES[name];
+  if (name === 'debian-unstable') return unstableKernel(progress, signal);
   const cached = cachedDebianKernel(name);
   if (cached) return cached;
   if (!which('apt-get') || !which('apt-cache') || !which('dpkg')) {

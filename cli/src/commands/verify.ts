@@ -15,7 +15,7 @@ import { compareTranscripts, simulatorProfileFor, type Comparison } from '../../
 import { transcriptText } from '../../../core/src/verify/transcript';
 import { nodeHost } from '../../../common/src/nodeHost';
 import { VerifyCancelled, VerifyEnvError } from '../../../verify/src/env';
-import { DEBIAN_KERNELS, expectedVersionOf } from '../../../verify/src/kernel';
+import { ALL_DEBIAN_KERNELS, expectedVersionOf } from '../../../verify/src/kernel';
 import { ModulesDoNotBuild, runOnRealKernel, VerifyInputError, type VerifyRun } from '../../../verify/src/run';
 
 const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--diff | --no-diff]
@@ -41,6 +41,9 @@ options:
                         bookworm-backports, fetched through a private apt
                         configuration in the cache (with pahole if it is not
                         installed)
+  --kernel debian-unstable  Debian unstable's 7.x; its modules are built in a
+                        Debian unstable chroot made once with debootstrap
+                        (needs root; about 600 MB; not run by CI)
   --kernel-image FILE   boot this bzImage instead, with
   --kernel-build DIR    its build tree (both or neither)
   --smp N               guest CPUs (default 1: transitions finish inside each
@@ -128,7 +131,7 @@ export const command: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, OPTIONS.valued, OPTIONS.switches);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
-    const kernelName = choice(args, '--kernel', DEBIAN_KERNELS, 'debian-12');
+    const kernelName = choice(args, '--kernel', ALL_DEBIAN_KERNELS, 'debian-12');
     const accel = choice(args, '--accel', ['tcg', 'kvm'] as const, 'tcg');
     if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? `one SCENARIO expected (got ${args.positionals.map((p) => `'${p}'`).join(', ')})` : 'missing SCENARIO');
     const num = (name: string, min: number): number | undefined => {

@@ -23,7 +23,7 @@ export const DEFAULT_KERNEL_PROFILE: KernelProfileName = 'latest';
 export const MEASURED_PACKAGES: Record<MeasuredKernel, string> = {
   '6.1': "Debian 12 linux-image-6.1.0-56-amd64 6.1.192-2 (and 6.1.0-57, 6.1.192-3)",
   '6.12': 'bookworm-backports linux-image-6.12.95+deb12-amd64-unsigned 6.12.95-1~bpo12+1 (Debian 13\'s kernel series)',
-  '7.2': 'Debian unstable linux-image-7.2.13 (7.2.13-1)',
+  '7.2': 'Debian unstable linux-binary-unsigned-7.2.13+deb14-amd64 7.2.13-1 (modules built with gcc 16 in a debootstrap chroot)',
 };
 
 /** How a fact was established. */
@@ -70,13 +70,13 @@ export const KERNEL_FACTS = {
   duplicateFuncErrno: {
     what: 'insmod of a patch with the same `<old_name>,<sympos>` twice in one object fails with',
     values: { '6.1': 'EEXIST', '6.12': 'EEXIST', '7.2': 'EBUSY' },
-    how: `${ALL_THREE}: insmod of a patch whose object lists one function with old_sympos 0 and 1 (File exists; 7.2: Device or resource busy)`,
+    how: `${ALL_THREE}: case duplicate-func, insmod of a patch whose object lists one function with old_sympos 0 and 1 (File exists; 7.2: Device or resource busy)`,
   } as KernelFact<'EEXIST' | 'EBUSY'>,
   symposZeroIsOne: {
     what: '`old_sympos` 0 and 1 name the same function when functions are matched (the NOPs of an atomic replace)',
     values: { '6.1': true, '6.12': true, '7.2': true },
     upstream: '6.19, backported to the stable 6.1 and 6.12 series',
-    how: `${QEMU} 6.1.192 (case sympos-zero-one: a replace patch naming with old_sympos 1 the function an older patch named with 0 gets no NOP and goes through) and 6.12.95; Debian's 6.1.192 and 6.12.95 sources match 0 and 1 in klp_find_func`,
+    how: `${ALL_THREE}: case sympos-zero-one, a replace patch naming with old_sympos 1 the function an older patch named with 0 gets no NOP and goes through; Debian's 6.1.192 and 6.12.95 sources match 0 and 1 in klp_find_func`,
   } as KernelFact<boolean>,
   vmlinuxModuleBuilds: {
     what: 'an out-of-tree module named `vmlinux` builds (so `insmod vmlinux.ko` can be tried)',
@@ -129,8 +129,10 @@ function profileOf(k: MeasuredKernel, name: KernelProfileName): KernelProfile {
   };
 }
 
+/** The profile NAME (a name from outside the types, e.g. over LSP, is taken as `latest`). */
 export function kernelProfile(name: KernelProfileName = DEFAULT_KERNEL_PROFILE): KernelProfile {
-  return profileOf(name === 'latest' ? LATEST_MEASURED : name, name);
+  const measured = (MEASURED_KERNELS as readonly string[]).includes(name) ? (name as MeasuredKernel) : undefined;
+  return profileOf(measured ?? LATEST_MEASURED, measured ?? 'latest');
 }
 
 export function isKernelProfileName(s: string): s is KernelProfileName {
