@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { initParser } from '../../core/src/cparse/parser';
-import { analyzeSeries, loadSeries, modelProvider } from '../../core/src/series';
+import { analyzeSeries, checkSeries, loadSeries, modelProvider } from '../../core/src/series';
 import { patchAnalysisOf, withKernelTree } from '../../core/src/klpbuild/series';
 import { nodeHost } from '../../common/src/nodeHost';
 import { linuxSourceTree, SourceUnavailable } from '../lib/debianSource';
@@ -84,5 +84,15 @@ describe('klp-build series of source patches (linux-source-6.1)', function () {
     const bad = klp(['series', 'test/fixtures/klpbuild/series', '--kernel-tree', SERIES]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /not a kernel tree/);
+  });
+
+  it('KLP114: a callback that redoes an earlier patch\'s setup (trigger) and one on another object (near miss)', () => {
+    const run = (name: string) => {
+      const { report, findings } = checkSeries(path.join(ROOT, 'test/fixtures/klpbuild', name), nodeHost, withKernelTree(modelProvider(nodeHost), nodeHost, { kernelTree: tree }));
+      assert.deepEqual(report.problems, []);
+      return findings.filter((f) => f.code === 'KLP114').map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.severity} ${f.related?.map((r) => `${path.basename(r.file)}:${r.range.start.line + 1}`).join(',')}`);
+    };
+    assert.deepEqual(run('klp114-trigger'), ['s2.patch:15 warning s1.patch:11']);
+    assert.deepEqual(run('klp114-near-miss'), []);
   });
 });

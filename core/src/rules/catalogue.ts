@@ -137,6 +137,8 @@ export const RULES: readonly RuleInfo[] = [
     description: 'Without the kernel tree the functions are read from the hunks alone (hunk headers are diff\'s guess) and objects are not known.' },
   { code: 'KLP113', severity: 'info', scope: 'module', title: 'klp-build\'s diff log disagrees with the source',
     description: 'klp-build has run: its klp-tmp/4-diff/diff.log lists what the module contains; where the source-level reading differs, the log wins.' },
+  { code: 'KLP114', severity: 'warning', scope: 'series', title: 'klp-build patch redoes an earlier patch\'s setup without a state',
+    description: 'A cumulative klp-build patch whose pre/post_patch callback redoes what an earlier patch\'s callback set up cannot tell it was done: klp-build declares no klp_state.' },
 ];
 
 const BY_CODE = new Map(RULES.map((r) => [r.code, r]));

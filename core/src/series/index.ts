@@ -38,6 +38,7 @@ import { seriesFindings } from './findings';
 import { loadSeries, modelProvider, ModelProvider } from './load';
 import { findSeriesDirs } from './seriesFile';
 import { stateApiSeriesAdjust, type KernelApiOption } from '../rules/stateApi';
+import { klpBuildSeriesFindings } from '../klpbuild/seriesRules';
 
 export * from './seriesFile';
 export * from './summary';
@@ -57,7 +58,7 @@ export interface SeriesCheckOptions {
 export function checkSeries(dir: string, host: FileHost, provide: ModelProvider = modelProvider(host), options: SeriesCheckOptions = {}): { report: SeriesReport; findings: Finding[] } {
   const { spec, models } = loadSeries(dir, host, provide);
   const report = analyzeSeries(spec, models, { readText: (f) => host.readFile(f) });
-  return { report, findings: stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi) };
+  return { report, findings: [...stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi), ...klpBuildSeriesFindings(report)] };
 }
 
 /**
