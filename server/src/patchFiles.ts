@@ -31,6 +31,12 @@ export class PatchDocuments {
     return this.results.get(path)?.findings;
   }
 
+  /** An open patch's own findings and its series findings (SERIES: the analyzer's, for this file). */
+  withSeries(path: string, series: () => Finding[]): Finding[] | undefined {
+    const own = this.findings(path);
+    return own ? [...own, ...series()] : undefined;
+  }
+
   hover(p: HoverParams): Hover | null {
     const path = uriToPath(p.textDocument.uri);
     const r = path ? this.results.get(path) : undefined;

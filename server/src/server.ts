@@ -85,7 +85,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   /** Parse errors of open .klpsim documents. */
   const scenarioErrors = new Map<string, Finding[]>();
   const patchDocs = new PatchDocuments(host, () => index.roots);
-  const publisher = new DiagnosticsPublisher(connection, uris, (p) => scenarioErrors.get(p) ?? patchDocs.findings(p) ?? sizeFindings(sizeLimit, p) ?? analyzer.findingsFor(p), (p) => docs.get(p)?.version);
+  const publisher = new DiagnosticsPublisher(connection, uris, (p) => scenarioErrors.get(p) ?? patchDocs.withSeries(p, () => analyzer.findingsFor(p)) ?? sizeFindings(sizeLimit, p) ?? analyzer.findingsFor(p), (p) => docs.get(p)?.version);
   const sizeChanged = new Set<string>();
   sizeLimit.onChange = (p) => {
     const m = sizeLimit.message(p, 'klpStudio.analysis.maxFileSizeKB');

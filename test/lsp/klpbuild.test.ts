@@ -34,6 +34,8 @@ describe('language server: klp-build patches', function () {
     fs.mkdirSync(path.join(dir, 'patches'));
     fs.copyFileSync(path.join(ROOT, 'test/fixtures/klpbuild/series/v3.patch'), path.join(dir, 'patches/v3.patch'));
     fs.copyFileSync(path.join(ROOT, 'test/golden/klpbuild/cases/KLP106/trigger.patch'), path.join(dir, 'patches/init.patch'));
+    fs.mkdirSync(path.join(dir, 'series'));
+    for (const f of ['klp.series', 'v1.patch', 'v2.patch', 'v3.patch']) fs.copyFileSync(path.join(ROOT, 'test/fixtures/klpbuild/series', f), path.join(dir, 'series', f));
     c = await LspClient.start({ root: dir });
   });
   after(async () => {
@@ -76,5 +78,20 @@ describe('language server: klp-build patches', function () {
     assert.match(h2 ? (h2.contents as MarkupContent).value : '', /object \*\*vmlinux\*\*[\s\S]*`cmdline_proc_show` — patched/);
     const none = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 0, character: 1 } });
     assert.equal(none, null);
+  });
+
+  it('a klp.series of patches: the series findings on the patches, as check gives them, and no error on klp.series', async () => {
+    const series = path.join(dir, 'series/klp.series');
+    const v2 = path.join(dir, 'series/v2.patch');
+    await c.open(series, fs.readFileSync(series, 'utf8'), 'klpseries');
+    await c.open(v2, fs.readFileSync(v2, 'utf8'), 'diff');
+    const cli = JSON.parse(klp(['check', 'series', '--format', 'json'], dir).stdout) as { file: string; line: number; code: string; message: string }[];
+    const expected = cli.filter((f) => f.file === 'series/v2.patch').map((f) => [f.line, f.code, f.message]);
+    assert.ok(expected.some((e) => /version_proc_show: reverted/.test(String(e[2]))), JSON.stringify(cli));
+    // Published for the open document (its version), with the series findings.
+    const ds = await c.waitDiagnostics(v2, (d, p) => p.version !== undefined && d.length >= expected.length, 'series findings on the open v2.patch');
+    assert.deepEqual(ds.map((d) => [d.range.start.line + 1, d.code, d.message]).sort(), expected.sort());
+    const sd = c.diagnostics.get(uri(series))?.diagnostics ?? [];
+    assert.deepEqual(sd.filter((d) => d.severity === 1), [], 'no error on klp.series');
   });
 });
