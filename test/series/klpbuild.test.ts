@@ -6,6 +6,8 @@
 // new function dummy_drop_empty there; step 3 keeps both bodies, patches dummy_get_stats64
 // (which reads a shadow variable) and adds a post-patch callback on the dummy object.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { initParser } from '../../core/src/cparse/parser';
 import { analyzeSeries, checkSeries, loadSeries, modelProvider } from '../../core/src/series';
@@ -94,5 +96,27 @@ describe('klp-build series of source patches (linux-source-6.1)', function () {
     };
     assert.deepEqual(run('klp114-trigger'), ['s2.patch:15 warning s1.patch:11']);
     assert.deepEqual(run('klp114-near-miss'), []);
+  });
+
+  it('a scenario may insmod livepatch_<name>.ko built from <name>.patch: simulate and timeline', () => {
+    requireBuild();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'klp-kbuild-sim-'));
+    try {
+      for (const f of ['v1.patch', 'v2.patch']) fs.copyFileSync(path.join(SERIES, f), path.join(dir, f));
+      fs.writeFileSync(path.join(dir, 'up.klpsim'), 'insmod livepatch_v1.ko\ninsmod livepatch_v2.ko\ncat /sys/kernel/livepatch/livepatch_v2/enabled\nls /sys/kernel/livepatch\n');
+      const sim = klp(['simulate', 'up.klpsim', '--format', 'json'], dir);
+      assert.equal(sim.status, 0, sim.stderr);
+      const events = (JSON.parse(sim.stdout) as { events: { kind: string; func?: string; message?: string }[] }).events;
+      const text = JSON.stringify(events);
+      // No tree: read from the hunks (approximate), and still the revert of version_proc_show by a NOP.
+      assert.match(text, /version_proc_show/);
+      assert.ok(!/has no sources/.test(text.replace(/dummy/g, '')), 'the livepatches have their models');
+      const html = path.join(dir, 't.html');
+      const t = klp(['timeline', 'up.klpsim', '-o', html], dir);
+      assert.equal(t.status, 0, t.stderr);
+      assert.match(fs.readFileSync(html, 'utf8'), /livepatch_v2/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

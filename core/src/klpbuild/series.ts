@@ -6,6 +6,7 @@ import type { FileHost } from '../host';
 import type { ModuleModel } from '../model';
 import { analyzePatch, isSourcePatch, klpBuildModuleName, type PatchAnalysis } from './analyze';
 import { patchModuleModel } from './module';
+import { walk } from '../workspace/modules';
 
 export { isSourcePatch } from './analyze';
 
@@ -65,4 +66,18 @@ export function patchModelNotes(models: Iterable<ModuleModel>, show: (f: string)
     for (const p of a.problems) out.push(`${show(a.patch)}:${p.line + 1}: ${p.severity}: ${p.message}`);
   }
   return out;
+}
+
+/**
+ * The livepatch module NAME built from a source patch in DIRS (searched like module
+ * sources: each folder and below): `livepatch_fix` is `fix.patch` or `fix.diff`. For the
+ * simulator, so that a scenario may `insmod livepatch_fix.ko`. Undefined when none.
+ */
+export function findPatchModule(name: string, dirs: string[], host: FileHost, options: PatchSeriesOptions = {}): ModuleModel | undefined {
+  if (!name.startsWith('livepatch_')) return undefined;
+  for (const d of dirs) {
+    const hit = walk(d, host, (n) => isSourcePatch(n) && klpBuildModuleName(n) === name)[0];
+    if (hit) return patchModelFor(name, [hit], host, options);
+  }
+  return undefined;
 }
