@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { initParser } from '../../core/src/cparse/parser';
 import { memoryHost } from '../../core/src/host';
-import { analyzePatch, applyFileDiff, parseDiffLog, parseUnifiedDiff } from '../../core/src/klpbuild';
+import { analyzePatch, applyFileDiff, checkPatch, parseDiffLog, parseUnifiedDiff } from '../../core/src/klpbuild';
 import { compareHunksOnly } from '../../core/src/klpbuild/compare';
 import { enclosingKernelTree, objectOfFile } from '../../core/src/klpbuild/kbuild';
 import { patchModuleModel } from '../../core/src/klpbuild/module';
@@ -171,5 +171,24 @@ describe('klpbuild: the diff log', () => {
       ['vmlinux', 'no-correlation', 'foo', 2],
       ['vmlinux', 'changed-data', 'numdummies', 4],
     ]);
+  });
+
+  it('analysing any text against a tree never throws, and findings stay on the patch', () => {
+    const h = memoryHost({ '/k/Makefile': '', '/k/Kconfig': '', '/k/kernel/x.c': FROB, '/k/kernel/Makefile': 'obj-y += x.o\n' });
+    const pieces = fc.constantFrom('--- a/kernel/x.c', '+++ b/kernel/x.c', '--- a/../../etc/passwd', '+++ b/lib/y.c', '@@ -1,3 +1,4 @@', '@@ -5 +5,2 @@ int frob(int n)', ' static int frob_count(int n)', ' {', '-\treturn n;', '+\treturn n - 1;', '+KLP_POST_PATCH_CALLBACK(f);', '+\tstatic int k;', '+struct s {', '+};', '}', '');
+    fc.assert(fc.property(fc.array(fc.oneof(pieces, fc.string({ maxLength: 12 })), { maxLength: 30 }), (lines) => {
+      const text = lines.join('\n');
+      const r = checkPatch('/p/x.patch', h, { kernelTree: '/k' }, text);
+      const n = text.split('\n').length;
+      for (const f of r.findings) assert.ok(f.file === '/p/x.patch' && f.range.start.line >= 0 && f.range.start.line < Math.max(1, n), JSON.stringify(f));
+      assert.equal(r.model.isLivepatch, true);
+    }), { numRuns: 200 });
+  });
+
+  it('never reads out of the tree', () => {
+    const h = memoryHost({ '/k/Makefile': '', '/k/Kconfig': '', '/k/kernel/x.c': FROB, '/secret.c': 'int s(void) { return 1; }\n' });
+    const a = analyzePatch('/p/x.patch', h, { kernelTree: '/k' }, '--- a/../secret.c\n+++ b/../secret.c\n@@ -1 +1 @@\n-int s(void) { return 1; }\n+int s(void) { return 2; }\n');
+    assert.deepEqual(a.functions, []);
+    assert.match(a.problems[0].message, /leaves the kernel tree/);
   });
 });

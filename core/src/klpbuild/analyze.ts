@@ -115,6 +115,11 @@ export function analyzePatch(patch: string, host: FileHost, options: PatchOption
     files.push(pf);
     if (fd.binary) { problems.push({ line: fd.headerLine, message: `${fd.path}: no textual change (binary, mode or rename only)`, severity: 'warning' }); continue; }
     if (!isHeader && !isC) continue;
+    // Like GNU patch, never follow a name out of the tree ('..' components or an absolute path).
+    if ([fd.oldPath, fd.newPath].some((x) => x !== undefined && (x.startsWith('/') || x.split('/').includes('..')))) {
+      problems.push({ line: fd.headerLine, message: `${fd.path}: a path that leaves the kernel tree ('..' or absolute): not read`, severity: 'error' });
+      continue;
+    }
     if (tree) {
       pf.treePath = `${tree}/${fd.oldPath ?? fd.path}`;
       const original = fd.oldPath !== undefined ? host.readFile(`${tree}/${fd.oldPath}`) : undefined;
