@@ -168,12 +168,11 @@ export function compareHunksOnly(file: FileDiff): FileComparison {
   for (const h of file.hunks) {
     let current = sectionFunction(h);
     let currentIsNew = false;
-    let depth = 0;
     for (const l of h.lines) {
       const m = l.text.length && !/^\s/.test(l.text) ? DEF_START.exec(l.text) : null;
-      if (m && l.kind !== '-') { current = m[1]; currentIsNew = l.kind === '+'; depth = 0; }
-      depth += (l.text.match(/\{/g)?.length ?? 0) - (l.text.match(/\}/g)?.length ?? 0);
-      if (l.kind === ' ') { if (/^\}/.test(l.text) && depth <= 0) current = current && depth < 0 ? undefined : current; continue; }
+      if (m && l.kind !== '-') { current = m[1]; currentIsNew = l.kind === '+'; }
+      // A context `}` at column 0 ends the function (kernel style); later changes are outside it.
+      if (l.kind === ' ') { if (/^\}/.test(l.text)) current = undefined; continue; }
       if (!current) { otherLines.push(l.patchLine); continue; }
       let f = byName.get(current);
       if (!f) byName.set(current, (f = { name: current, status: currentIsNew ? 'new' : 'changed', patchLine: l.patchLine, patchLines: [], approximate: true }));
@@ -181,7 +180,6 @@ export function compareHunksOnly(file: FileDiff): FileComparison {
       if (/^\}/.test(l.text) && l.kind !== '-') { current = undefined; currentIsNew = false; }
     }
   }
-  for (const f of byName.values()) f.fingerprint = undefined;
   return { functions: [...byName.values()], types: [], globals: [], otherLines };
 }
 

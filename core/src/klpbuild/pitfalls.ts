@@ -7,7 +7,6 @@
 import type { Finding, Severity } from '../findings';
 import type { Range } from '../model';
 import type { PatchAnalysis, PatchedFile } from './analyze';
-import { sectionFunction } from './compare';
 
 /** Macros whose expansion uses __LINE__ (or __FILE__/__LINE__ pairs). */
 const LINE_MACRO = /\b(WARN_ON_ONCE|WARN_ON|WARN_ONCE|WARN|BUG_ON|BUG|__LINE__|might_sleep|might_resched|cant_sleep)\s*\(|\b__LINE__\b/;
@@ -43,7 +42,7 @@ export function patchFindings(a: PatchAnalysis, severityOf: (code: string) => Se
     const key = `${c.object}\u0000${c.kind}`;
     const prev = seen.get(key);
     if (prev === undefined) { seen.set(key, c.patchLine); continue; }
-    add('KLP111', c.patchLine, `a second ${c.kind} callback for ${c.object} ('${c.fn}'; the first is on line ${prev + 1}): each object has one callback of each kind, and the second KLP_${c.kind.toUpperCase().replace('_UN', '_UN')}_CALLBACK() does not link`);
+    add('KLP111', c.patchLine, `a second ${c.kind} callback for ${c.object} ('${c.fn}'; the first is on line ${prev + 1}): each object has one callback of each kind, and the second KLP_${c.kind.toUpperCase()}_CALLBACK() does not link`);
   }
 
   if (a.log) {
@@ -95,7 +94,9 @@ function fileFindings(f: PatchedFile, add: Add): void {
       if (!hl || hl.kind !== '+') continue;
       const m = /^\s+static\s+(?!inline\b)(?:const\s+)?[\w\s*]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:=|;)/.exec(hl.text);
       if (!m) continue;
-      const existed = fn.before && c.beforeModel && c.beforeText?.slice(0).includes(hl.text.trim()) === false && new RegExp(`\\bstatic\\b[^;]*\\b${m[1]}\\b`).test(c.beforeText ?? '');
+      // Declared in the original function too: klp-build correlates it with the original variable.
+      const beforeBody = fn.before && c.beforeText ? c.beforeText.split('\n').slice(fn.before.range.start.line, fn.before.range.end.line + 1).join('\n') : '';
+      const existed = new RegExp(`\\bstatic\\b[^;]*\\b${m[1]}\\b`).test(beforeBody);
       add('KLP107', pl, existed
         ? `static local '${m[1]}' of '${fn.name}' is changed: klp-build makes the livepatch use the original variable, which keeps its current value; a new initializer never takes effect`
         : `new static local '${m[1]}' in '${fn.name}': it is a new variable of the livepatch module and starts at its initializer when the patch loads, whatever the original code did before; use a shadow variable if it must survive a cumulative replace`);
@@ -130,7 +131,6 @@ function fileFindings(f: PatchedFile, add: Add): void {
       add('KLP109', line, `${path} is a header: changing ${what.join(', ')} changes every function that uses it in every file that includes ${path.split('/').pop()}, and klp-build patches all of them (see its diff log). Prefer changing the callers you mean, or a new function`);
     }
   }
-  void sectionFunction;
 }
 
 /** The one function that calls NAME, when NAME is referenced exactly once besides its definition and prototypes. */
