@@ -8,6 +8,8 @@ import type { FileHost } from '../../core/src/host';
 /** Opened without blocking (a FIFO would wait for a writer), then checked to be a regular file. */
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
+let shared = Buffer.allocUnsafe(1 << 20);
+
 export const nodeHost: FileHost = {
   readFile(p) {
     let fd: number | undefined;
@@ -15,6 +17,29 @@ export const nodeHost: FileHost = {
       fd = fs.openSync(p, OPEN_FLAGS);
       if (!fs.fstatSync(fd).isFile()) return undefined;
       return fs.readFileSync(fd, 'utf8');
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  },
+  readBytes(p, maxBytes) {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(p, OPEN_FLAGS);
+      const st = fs.fstatSync(fd);
+      if (!st.isFile() || (maxBytes && st.size > maxBytes)) return undefined;
+      // One buffer reused for every read (the prefilter looks at a file's bytes once and lets
+      // them go): no allocation and no garbage per file.
+      if (st.size + 1 > shared.length) shared = Buffer.allocUnsafe(Math.max(st.size + 1, shared.length * 2));
+      let n = 0;
+      for (;;) {
+        const got = fs.readSync(fd, shared, n, shared.length - n, null);
+        if (got <= 0) break;
+        n += got;
+        if (n === shared.length) shared = Buffer.concat([shared, Buffer.allocUnsafe(shared.length)]);
+      }
+      return shared.subarray(0, n);
     } catch {
       return undefined;
     } finally {

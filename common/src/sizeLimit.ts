@@ -57,6 +57,8 @@ export class FileSizeLimit {
         if (size !== undefined && this.over(p, size)) return '';
         return inner.readFile(p);
       },
+      // Bytes are read by the workspace prefilter, which never parses what it reads: no limit.
+      ...(inner.readBytes ? { readBytes: (p: string, max?: number) => inner.readBytes!(p, max) } : {}),
       readDir: (p) => inner.readDir(p),
     };
   }

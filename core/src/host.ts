@@ -4,6 +4,13 @@
 export interface FileHost {
   /** File text, or undefined when it does not exist or cannot be read. */
   readFile(path: string): string | undefined;
+  /**
+   * File bytes, or undefined (optional: the workspace prefilter reads files it will most
+   * likely not parse as bytes, without decoding them; without it, readFile is used). With
+   * MAXBYTES, a larger file is not read: undefined. The bytes are valid until the next
+   * readBytes call (a host may reuse one buffer).
+   */
+  readBytes?(path: string, maxBytes?: number): Uint8Array | undefined;
   /** Entries of a directory (names only), or undefined when it is not a directory. */
   readDir(path: string): { name: string; isDirectory: boolean }[] | undefined;
 }

@@ -20,6 +20,7 @@
 // with the unchanged modules' summaries and step analyses reused (StepMemo), so only the
 // steps that involve the edited patch are recomputed. Only files whose findings changed
 // (plus the edited module's files) are published again.
+import { cumulativeExpected } from '../../core/src/rules/cumulative';
 import { CDocument } from '../../core/src/cparse/document';
 import { extractModule, IncrementalModuleExtractor, ParsedSource } from '../../core/src/extract';
 import type { ExtractStats } from '../../core/src/extract/incremental';
@@ -30,6 +31,9 @@ import { StepMemo } from '../../core/src/series/analyze';
 import type { PatchSummary } from '../../core/src/series/summary';
 import type { LineIndex } from '../../core/src/text';
 import { readSources } from '../../core/src/workspace/modules';
+import { addFunctions, originalsInFile, replacedNames, sortFunctions } from '../../core/src/workspace/originals';
+import { wordSearch } from '../../core/src/workspace/prefilter';
+import { isLivepatchModule } from '../../core/src/rules/context';
 import type { AnalysisStats } from '../../common/src/protocol';
 import type { DocumentStore } from './documents';
 import { analyseSeries, moduleFindings, seriesFingerprint, seriesOfModules, summarize, type SeriesInfo, type SeriesState } from './coreAnalysis';
@@ -88,6 +92,14 @@ export class Analyzer {
   private readonly seriesChanged = new Set<string>();
   /** Every series must be re-analysed: a setting its findings read changed (kernelApi, severities). */
   private seriesStale = false;
+  /**
+   * Originals of replaced functions found in files that are not modules (klp_func
+   * old_names; core/src/workspace/originals.ts), the names already searched for, and the
+   * names still to search with how far the search is.
+   */
+  private originals = new Map<string, CFunction[]>();
+  private readonly searched = new Set<string>();
+  private search: { names: string[]; next: number } | undefined;
   private timer: NodeJS.Immediate | undefined;
   private fallback: NodeJS.Timeout | undefined;
   private running = false;
@@ -98,6 +110,8 @@ export class Analyzer {
   private idleWaiters: (() => void)[] = [];
   private current = emptyStats();
   settings: AnalysisSettings = { ruleSeverity: {} };
+  /** The analysis size limit in bytes (0: none): larger files are not searched for originals. */
+  maxFileBytes: () => number = () => 0;
   /** Files published at least once (so that emptied ones are cleared). */
   readonly published = new Set<string>();
   /** What the last run did. */
@@ -174,7 +188,9 @@ export class Analyzer {
     this.diskDocs.get(path)?.dispose();
     this.diskDocs.delete(path);
     if (this.docs.get(path)) return; // unsaved editor contents win over the disk
-    this.schedule(this.index.modulesOf(path).map((m) => m.key));
+    const modules = this.index.indexedModulesOf(path);
+    if (!modules.length && this.index.rootOf(path)) this.otherChanged(path);
+    this.schedule(modules.map((m) => m.key));
   }
 
   /** Forgets modules that left the index. */
@@ -189,7 +205,71 @@ export class Analyzer {
   }
 
   isIdle(): boolean {
-    return !this.running && !this.timer && this.pending.size === 0 && !this.seriesPending();
+    return !this.running && !this.timer && this.pending.size === 0 && !this.seriesPending() && !this.searchPending();
+  }
+
+  /** Whether some replaced function's original has not been looked for yet. */
+  private searchPending(): boolean {
+    if (this.search) return true;
+    for (const n of replacedNames(this.models.values())) if (!this.searched.has(n)) return true;
+    return false;
+  }
+
+  /** The files that are not modules changed (a rescan): every original is looked for again. */
+  othersChanged(): void {
+    this.originals = new Map();
+    this.searched.clear();
+    this.search = undefined;
+    this.kick();
+  }
+
+  /**
+   * Searches the files that are not modules for the originals of replaced functions not
+   * looked for yet, yielding now and then; modules replacing a function whose original
+   * turned up are analysed again.
+   */
+  private async searchOriginals(): Promise<void> {
+    if (!this.search) {
+      const names = [...replacedNames(this.models.values())].filter((n) => !this.searched.has(n));
+      if (!names.length) return;
+      this.search = { names, next: 0 };
+    }
+    const job = this.search;
+    const words = job.names.map(wordSearch);
+    const files = this.index.others();
+    const found = new Map<string, CFunction[]>();
+    while (job.next < files.length) {
+      const end = Math.min(files.length, job.next + 256);
+      for (; job.next < end; job.next++) addFunctions(found, originalsInFile(files[job.next], words, this.host, this.maxFileBytes()));
+      await new Promise((r) => setImmediate(r));
+      if (this.search !== job) return; // restarted (rescan)
+    }
+    this.search = undefined;
+    for (const n of job.names) this.searched.add(n);
+    if (!found.size) return;
+    for (const [name, list] of found) addFunctions(this.originals, list.filter((f) => !(this.originals.get(name) ?? []).includes(f)));
+    for (const [key, model] of this.models) {
+      if (model.funcArrays.some((a) => a.entries.some((e) => e.oldName && found.has(e.oldName)))) this.pending.add(key);
+    }
+    this.generation++;
+  }
+
+  /** A file that is no module changed on disk: its originals are read again. */
+  private otherChanged(path: string): void {
+    let dropped = false;
+    for (const [name, list] of this.originals) {
+      const kept = list.filter((f) => f.file !== path);
+      if (kept.length !== list.length) { this.originals.set(name, kept); dropped = true; }
+    }
+    const fresh = this.searched.size ? originalsInFile(path, [...this.searched], this.host, this.maxFileBytes()) : [];
+    addFunctions(this.originals, fresh);
+    if (!dropped && !fresh.length) return;
+    const names = new Set(fresh.map((f) => f.name));
+    for (const [key, model] of this.models) {
+      if (model.funcArrays.some((a) => a.entries.some((e) => e.oldName && (names.has(e.oldName) || dropped)))) this.pending.add(key);
+    }
+    this.generation++;
+    this.kick();
   }
 
   /** Resolves when the queue is empty (at once when it is). */
@@ -230,6 +310,8 @@ export class Analyzer {
             }
           }
         }
+        if (this.searchPending()) await this.searchOriginals();
+        if (this.pending.size) continue;
         if (this.seriesPending()) this.analyseSeries(touched);
         if (!this.pending.size) break;
       }
@@ -247,7 +329,7 @@ export class Analyzer {
     setImmediate(() => {
       for (const d of this.docs.all()) d.c?.releaseRetired();
     });
-    if (this.pending.size || this.seriesPending()) this.kick();
+    if (this.pending.size || this.seriesPending() || this.searchPending()) this.kick();
     else if (!this.timer) {
       const w = this.idleWaiters;
       this.idleWaiters = [];
@@ -273,7 +355,11 @@ export class Analyzer {
     const model = this.extract(m);
     this.models.set(key, model);
     this.current.modules++;
-    const found = moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log });
+    // Rules about a livepatch apply to livepatch modules only (as in `klp-studio check`).
+    const cumulative = cumulativeExpected(model, [...this.models.values()], (dir) => this.host.readFile(`${dir}/klp.series`) !== undefined);
+    const found = isLivepatchModule(model)
+      ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log, cumulativeExpected: cumulative })
+      : [];
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);
@@ -395,7 +481,7 @@ export class Analyzer {
     let redo: (info: SeriesInfo) => boolean;
     if (this.membershipDirty) {
       this.membershipDirty = false;
-      infos = seriesOfModules(this.index, this.host, (k) => this.models.get(k)?.isLivepatch ?? false);
+      infos = seriesOfModules(this.index, this.host);
       const same = new Map(before.map((s) => [seriesId(s.info), s]));
       // A series whose order and members did not change keeps its state unless a member changed.
       redo = (info) => {
@@ -499,7 +585,10 @@ export class Analyzer {
       const f = model.functions[name];
       if (f) out.push(f);
     }
-    return out;
+    // An original whose file is also open as a module of its own counts once.
+    const seen = new Set(out.map((f) => `${f.file}\u0000${f.nameRange.start.line}:${f.nameRange.start.character}`));
+    for (const f of this.originals.get(name) ?? []) if (!seen.has(`${f.file}\u0000${f.nameRange.start.line}:${f.nameRange.start.character}`)) out.push(f);
+    return sortFunctions(out);
   }
 
   /** Findings to show for a file: its modules' and every series finding in it. */
@@ -537,9 +626,9 @@ export class Analyzer {
   }
 }
 
-/** A series' identity across runs: its klp.series file, or the folder of an inferred one. */
+/** A series' identity across runs: its klp.series file. */
 function seriesId(info: SeriesInfo): string {
-  return info.file ?? `inferred:${info.spec.dir}`;
+  return info.file ?? info.spec.dir;
 }
 
 /** Files whose series findings differ between two sets of series states. */

@@ -11,7 +11,8 @@ import { summarizePatch, type PatchSummary } from '../../core/src/series/summary
 import type { LineIndex } from '../../core/src/text';
 import { seriesFindings } from '../../core/src/series/findings';
 import { stateApiSeriesAdjust, type KernelApiOption } from '../../core/src/rules/stateApi';
-import { naturalCompare, readSeriesSpec, type SeriesSpec } from '../../core/src/series/seriesFile';
+import { readSeriesSpec, type SeriesSpec } from '../../core/src/series/seriesFile';
+import { seriesProblemFindings } from '../../core/src/series/load';
 import { patchModelFor } from '../../core/src/klpbuild/series';
 import { klpBuildSeriesFindings } from '../../core/src/klpbuild/seriesRules';
 import { dirname } from '../../core/src/workspace/modules';
@@ -24,6 +25,8 @@ export interface ModuleCheckContext {
   kernelApi?: KernelApiOption;
   sourceText?(file: string): string | undefined;
   log?(message: string): void;
+  /** RuleContext.cumulativeExpected (core/src/rules/cumulative.ts): quiets KLP020/KLP054 outside series. */
+  cumulativeExpected?: boolean;
 }
 
 /** Findings of the single-module rules for one module. Never throws. */
@@ -34,6 +37,7 @@ export function moduleFindings(model: ModuleModel, ctx: ModuleCheckContext): Fin
       severity: ctx.severity,
       ...(ctx.kernelApi ? { kernelApi: ctx.kernelApi } : {}),
       sourceText: ctx.sourceText,
+      cumulativeExpected: ctx.cumulativeExpected,
       onRuleError: (family, e) => ctx.log?.(`rule family ${family} failed on ${model.name}: ${e instanceof Error ? e.stack : String(e)}`),
     });
   } catch (e) {
@@ -45,9 +49,9 @@ export function moduleFindings(model: ModuleModel, ctx: ModuleCheckContext): Fin
 /** A series: its order (index keys, oldest first) and where the order comes from. */
 export interface SeriesInfo {
   name: string;
-  /** klp.series path when the order comes from one. */
+  /** The klp.series file the order comes from. */
   file?: string;
-  source: 'klp.series' | 'inferred';
+  source: 'klp.series';
   /** Index keys of the modules in series order. */
   modules: string[];
   spec: SeriesSpec;
@@ -61,32 +65,18 @@ export interface SeriesState {
 
 /**
  * Series of the workspace: one per folder with a klp.series file (core/src/series reads
- * it), and an inferred one (natural name order) per folder holding two or more livepatch
- * modules and no klp.series.
+ * it). A folder of livepatch modules without one is no series (as in `klp-studio check`):
+ * its modules are checked one by one, and codeActions.ts offers to create the file.
  */
-export function seriesOfModules(index: WorkspaceIndex, host: FileHost, isLivepatch: (key: string) => boolean): SeriesInfo[] {
+export function seriesOfModules(index: WorkspaceIndex, host: FileHost): SeriesInfo[] {
   const out: SeriesInfo[] = [];
-  const withFile = new Set<string>();
   const keyOf = (files: string[], name: string, near: string) =>
     (files.length ? index.modulesOf(normalize(files[0]))[0] : undefined)?.key ?? index.byName(name, near)?.key;
   for (const file of index.series()) {
     const dir = dirname(file);
-    withFile.add(dir);
     const spec = readSeriesSpec(dir, host);
     const modules = spec.entries.map((e) => keyOf(e.files, e.name, file)).filter((k): k is string => !!k);
     out.push({ name: dir.slice(dir.lastIndexOf('/') + 1) || dir, file, source: 'klp.series', modules, spec });
-  }
-  const byDir = new Map<string, { name: string; key: string; files: string[] }[]>();
-  for (const m of index.all()) {
-    const dir = dirname(m.key);
-    if (withFile.has(dir) || !isLivepatch(m.key)) continue;
-    byDir.set(dir, [...(byDir.get(dir) ?? []), { name: m.name, key: m.key, files: m.files }]);
-  }
-  for (const [dir, list] of byDir) {
-    if (list.length < 2) continue;
-    list.sort((a, b) => naturalCompare(a.name, b.name));
-    const spec = readSeriesSpec(dir, host, list);
-    out.push({ name: dir.slice(dir.lastIndexOf('/') + 1) || dir, source: 'inferred', modules: list.map((x) => x.key), spec });
   }
   return out;
 }
@@ -149,12 +139,8 @@ export function analyseSeries(
       for (const e of info.spec.entries) if (!models.has(e.name) && options.host) { const m = patchModelFor(e.name, e.files, options.host); if (m) models.set(m.name, m); }
       const report = analyzeSeries(info.spec, models, { readText: options.readText, summarize: options.summarize, memo: options.memo });
       const findings = [...stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi), ...klpBuildSeriesFindings(report)];
-      // Problems of the klp.series file itself are shown on it.
-      for (const p of report.problems) {
-        if (!p.file) continue;
-        const range = p.range ?? { start: { line: p.line ?? 0, character: 0 }, end: { line: p.line ?? 0, character: 0 } };
-        findings.push({ code: 'KLP-SERIES', severity: 'error', message: p.message, file: p.file, range });
-      }
+      // Problems of the klp.series file itself are shown on it (as `check` reports them).
+      findings.push(...seriesProblemFindings(report));
       return { info, findings: applySeverity(findings, options.severity), report };
     } catch (e) {
       options.log?.(`series analysis of ${info.name} failed: ${e instanceof Error ? e.stack : String(e)}`);

@@ -14,7 +14,7 @@ function functionLocation(ctx: ServerContext, fn: CFunction): Location {
 
 /** Definitions of a function named NAME outside module KEY (the original of a patched function). */
 function originals(ctx: ServerContext, key: string, name: string): CFunction[] {
-  const all = ctx.analyzer.functions(name).filter((fn) => !ctx.index.modulesOf(fn.file).some((m) => m.key === key));
+  const all = ctx.analyzer.functions(name).filter((fn) => !ctx.index.indexedModulesOf(fn.file).some((m) => m.key === key));
   const defs = all.filter((f) => !f.isPrototype);
   return defs.length ? defs : all;
 }

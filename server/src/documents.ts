@@ -114,6 +114,11 @@ export class DocumentStore {
         if (doc?.tooLarge) return '';
         return doc ? this.textOf(doc) : disk.readFile(p);
       },
+      readBytes: (p, max) => {
+        const doc = this.docs.get(p);
+        if (doc) return new TextEncoder().encode(this.textOf(doc));
+        return disk.readBytes ? disk.readBytes(p, max) : undefined;
+      },
       readDir: (p) => disk.readDir(p),
     };
   }

@@ -113,7 +113,7 @@ function hoverFor(ctx: ServerContext, key: string, model: ModuleModel, t: Target
     case 'old_name': {
       const f = t.func;
       const object = objectLabel(t.object);
-      const originals = ctx.analyzer.functions(f.oldName ?? '').filter((fn) => !fn.isPrototype && !ctx.index.modulesOf(fn.file).some((m) => m.key === key));
+      const originals = ctx.analyzer.functions(f.oldName ?? '').filter((fn) => !fn.isPrototype && !ctx.index.indexedModulesOf(fn.file).some((m) => m.key === key));
       return md([
         `**\`${object}:${f.oldName}\`**${f.oldSympos ? ` (occurrence ${f.oldSympos})` : ''} → \`${f.newFunc ?? '?'}\``,
         FIELDS.klp_func.old_name,

@@ -16,7 +16,7 @@ import { maxKBFromSettings, sizeFindings } from './sizeLimit';
 import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest } from '../../common/src/protocol';
 import { Analyzer } from './analysis';
 import { countPendingChanges, pendingChanges } from './pendingChanges';
-import { codeActions } from './codeActions';
+import { codeActions, CREATE_SERIES_KIND } from './codeActions';
 import { codeLenses } from './codeLens';
 import type { ServerContext } from './context';
 import { definition } from './definition';
@@ -101,6 +101,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const f of files) analyzer.published.add(f);
     publisher.publish(files);
   }, log, pendingChanges);
+  analyzer.maxFileBytes = () => sizeLimit.maxBytes;
   const ctx: ServerContext = { docs, index, analyzer, host, uris, log };
 
   let caps: InitializeParams['capabilities'] = {};
@@ -128,7 +129,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         referencesProvider: true,
         documentSymbolProvider: { label: 'Livepatch' },
         workspaceSymbolProvider: true,
-        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        codeActionProvider: { codeActionKinds: ['quickfix', CREATE_SERIES_KIND] },
         codeLensProvider: { resolveProvider: false },
         completionProvider: { triggerCharacters: [' ', '/', '@'] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -166,28 +167,48 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
-  /** Indexes the workspace folders with work-done progress, then analyses every module. */
+  /**
+   * Indexes the workspace folders with work-done progress (cancellable: the index then
+   * stays as it was), then analyses every module that appeared or changed.
+   */
+  let scanGeneration = 0;
   async function reindex(title: string): Promise<void> {
+    const generation = ++scanGeneration;
     let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
+    let userCancelled = false;
     if (caps.window?.workDoneProgress) {
       try {
         progress = await connection.window.createWorkDoneProgress();
-        progress.begin(title, 0, 'discovering modules', false);
+        progress.begin(title, 0, 'reading sources', true);
+        progress.token.onCancellationRequested(() => { userCancelled = true; });
       } catch {
         progress = undefined;
       }
     }
     const started = Date.now();
-    const changed = index.rebuild((root, i, n) => progress?.report(Math.round((i / Math.max(1, n)) * 50), root));
+    let lastReport = 0;
+    const changed = await index.rebuild((root, files) => {
+      const now = Date.now();
+      if (now - lastReport < 100) return;
+      lastReport = now;
+      progress?.report(`${files} files read in ${root}`);
+    }, () => userCancelled || generation !== scanGeneration);
+    if (!changed) {
+      progress?.done();
+      log(userCancelled ? 'indexing cancelled: the index keeps what it had' : 'indexing superseded by a newer one');
+      return;
+    }
     for (const key of changed) if (!index.get(key)) analyzer.forget(key);
     analyzer.markSeriesDirty();
+    analyzer.othersChanged();
     analyzer.schedule([...changed].filter((k) => index.get(k)));
     // Modules of open documents are always current.
     for (const d of docs.all()) analyzer.schedule(index.modulesOf(d.path).map((m) => m.key));
-    progress?.report(50, `analysing ${index.all().length} modules`);
+    progress?.report(`analysing ${index.all().length} modules`);
     await waitIdle();
     progress?.done();
-    log(`indexed ${index.all().length} modules in ${index.roots.length} folder(s) in ${Date.now() - started} ms`);
+    const st = index.stats;
+    log(`indexed ${index.all().length} modules (${st.marked} of ${st.files} files mention klp_patch) in ${index.roots.length} folder(s) in ${Date.now() - started} ms`);
   }
 
   function waitIdle(): Promise<void> {
@@ -287,7 +308,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const ch of p.changes) {
       const path = uriToPath(ch.uri);
       if (!path) continue;
-      if (isStructural(path) || ch.type !== FileChangeType.Changed) structural = true;
+      if (isStructural(path) || ch.type !== FileChangeType.Changed || index.becameCandidate(path)) structural = true;
       analyzer.diskChanged(path);
     }
     if (structural) structuralChange();

@@ -135,7 +135,8 @@ describe('extraction', () => {
     assert.ok(r.ok);
     assert.equal(r.model.isLivepatch, true);
     assert.equal(r.model.macros.LP_ID.value?.kind, 'number');
-    assert.deepEqual(discoverModules('/w', host).map((d) => d.name), ['lp_multi', 'target']);
+    // Only modules whose sources mention klp_patch / klp_enable_patch are discovered (and parsed).
+    assert.deepEqual(discoverModules('/w', host).map((d) => d.name), ['lp_multi']);
     const missing = findModuleSources('nope', ['/w'], host);
     assert.equal(missing.ok, false);
   });

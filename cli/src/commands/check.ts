@@ -11,26 +11,30 @@ import { initParser } from '../../../core/src/cparse/parser';
 import { loadProject } from '../../../core/src/workspace/project';
 import { runModuleRules, RULES } from '../../../core/src/rules';
 import { isLivepatchModule } from '../../../core/src/rules/context';
+import { cumulativeExpected } from '../../../core/src/rules/cumulative';
 import { sortFindings, type Finding } from '../../../core/src/findings';
 import { formatJson, formatSarif, formatText } from '../../../core/src/report/formats';
 import { nodeHost } from '../../../common/src/nodeHost';
 import { DEFAULT_MAX_FILE_KB, FileSizeLimit } from '../../../common/src/sizeLimit';
-import { seriesFindingsForFolders } from '../seriesFindings';
+import { seriesFindingsForFiles } from '../../../core/src/series';
 import { plural } from '../../../core/src/series/format';
+import { readSeriesSpec } from '../../../core/src/series/seriesFile';
+import type { ModuleModel } from '../../../core/src/model';
 import { checkPatch, describeFunctions, isSourcePatch } from '../../../core/src/klpbuild';
 import { kernelTreeOption } from '../kernelTree';
-import { findSeriesDirs, readSeriesSpec } from '../../../core/src/series/seriesFile';
-import type { ModuleModel } from '../../../core/src/model';
 
 const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series]
                         [--kernel-api LEVEL] [--max-file-size KB]
                         [--kernel-tree DIR]
 
 Checks livepatch modules with the KLP0NN rules (docs/RULES.md). PATHs are C
-files or folders (default: .); folders are searched for C sources (node_modules
-and .git are skipped). A folder that holds a klp.series file is also checked as
-a series (docs/SERIES.md). A PATH ending in .patch or .diff is a klp-build
-source patch, read against the kernel tree (KLP100-KLP113, docs/KLP-BUILD.md).
+files or folders (default: .); folders are searched for modules whose sources
+mention the livepatch API (klp_...), skipping .gitignore'd paths, node_modules,
+.git and build output. A folder that holds a klp.series file is also checked
+as a series (docs/SERIES.md); a klp.series line naming a missing module is an
+error. A PATH ending in .patch or .diff is a klp-build source patch, read
+against the kernel tree (KLP100-KLP114, docs/KLP-BUILD.md); so are the patches
+a klp.series lists.
 
   --format FORMAT      text (default: FILE:LINE:COL: severity: message [CODE],
                        one line each, with a summary line on stderr), json, or
@@ -85,13 +89,12 @@ export const command: Command = {
     const progress = io.isTTY
       ? (done: number, total: number, name: string) => io.err(done < total ? `\r\x1b[Kchecking ${done + 1}/${total} ${name}` : '\r\x1b[K')
       : undefined;
-    const project = loadProject(targets, host, progress);
+    const scanning = io.isTTY ? (files: number) => io.err(`\r\x1b[Kreading sources: ${files} files`) : undefined;
+    const project = loadProject(targets, host, progress, limit.maxBytes, scanning);
     const findings: Finding[] = [];
-    // The source patches a klp.series under a checked folder lists are checked too (docs/KLP-BUILD.md).
-    for (const t of targets.filter((x) => x.isDirectory)) {
-      for (const d of findSeriesDirs(t.path, host)) {
-        for (const e of readSeriesSpec(d, host).entries) if (isSourcePatch(e.files[0]) && !patches.includes(e.files[0])) patches.push(e.files[0]);
-      }
+    // klp-build source patches: those given, and those a klp.series under a checked folder lists (docs/KLP-BUILD.md).
+    for (const f of project.seriesFiles) {
+      for (const e of readSeriesSpec(path.dirname(f), host).entries) if (isSourcePatch(e.files[0]) && !patches.includes(e.files[0])) patches.push(e.files[0]);
     }
     const trees = patches.length ? kernelTreeOption(io, args) : {};
     const patchModels: ModuleModel[] = [];
@@ -103,11 +106,18 @@ export const command: Command = {
       const fns = describeFunctions(r.analysis);
       patchSummaries.push(`klp-studio check: ${showPath(io, p)}: ${r.model.name}${r.analysis.tree ? ` (kernel tree ${showPath(io, r.analysis.tree)}${r.analysis.log ? ', klp-build diff log read' : ''})` : ' (no kernel tree: approximate)'}: ${fns.length ? fns.join(', ') : 'no function changed'}\n`);
     }
+    // Rules about a livepatch apply to livepatch modules only: the livepatch core and other
+    // kernel code that merely mention the API get nothing.
+    const inDeclaredSeries = (dir: string) => host.readFile(path.join(dir, 'klp.series')) !== undefined;
     for (const m of project.modules) {
-      findings.push(...runModuleRules(m, { lookupFunction: (name) => project.functions.get(name) ?? [], kernelApi }));
+      if (!isLivepatchModule(m)) continue;
+      findings.push(...runModuleRules(m, {
+        lookupFunction: (name) => project.functions.get(name) ?? [], kernelApi,
+        cumulativeExpected: cumulativeExpected(m, project.modules, inDeclaredSeries),
+      }));
     }
     if (!args.flags.has('--no-series')) {
-      findings.push(...seriesFindingsForFolders(targets.filter((t) => t.isDirectory).map((t) => t.path), [...project.modules, ...patchModels], host, { kernelApi }));
+      findings.push(...seriesFindingsForFiles(project.seriesFiles, host, [...project.modules, ...patchModels], { kernelApi }));
     }
     const sorted = sortFindings(dedupe(findings));
     const show = (f: string) => showPath(io, f);

@@ -20,10 +20,11 @@
 //       the series rules, on the patch where the user acts, `related` naming the other.
 //   checkSeries(dir, host, provide?): { report, findings }
 //       the three above in one call.
-//   seriesFindingsForDirs(dirs, host, known?): Finding[]
+//   seriesFindingsForDirs(dirs, host, known?) / seriesFindingsForFiles(klpSeriesFiles, ...)
 //       what `klp-studio check PATH...` adds: the findings of every klp.series folder under
-//       the checked folders (inferred series are not checked there: a folder of unrelated
-//       modules is not a series).
+//       the checked folders, and the problems of each klp.series as errors on their lines
+//       (seriesProblemFindings; the editor shows the same). A folder without klp.series is
+//       not a series: a folder of unrelated modules is not checked as one.
 //   formatSeriesText(report, show?) / seriesToJson(report, show?)
 //       the `klp-studio series` outputs.
 //   seriesScenario(report, from?, to?)
@@ -35,8 +36,9 @@ import type { Finding } from '../findings';
 import type { ModuleModel } from '../model';
 import { analyzeSeries, SeriesReport } from './analyze';
 import { seriesFindings } from './findings';
-import { loadSeries, modelProvider, ModelProvider } from './load';
-import { findSeriesDirs } from './seriesFile';
+import { loadSeries, modelProvider, ModelProvider, seriesProblemFindings } from './load';
+import { findSeriesDirs, SERIES_FILE } from './seriesFile';
+import { dirname } from '../workspace/scan';
 import { stateApiSeriesAdjust, type KernelApiOption } from '../rules/stateApi';
 import { klpBuildSeriesFindings } from '../klpbuild/seriesRules';
 
@@ -63,19 +65,24 @@ export function checkSeries(dir: string, host: FileHost, provide: ModelProvider 
 
 /**
  * Series findings for `klp-studio check DIRS`: every folder with a klp.series under DIRS
- * (KNOWN models are reused when their main file matches). Series problems (a missing
- * module, a bad line) are not findings: `klp-studio series` reports them.
+ * (KNOWN models are reused when their main file matches), with the problems of each
+ * klp.series file (a missing module, a bad line) as errors on their lines.
  */
 export function seriesFindingsForDirs(dirs: string[], host: FileHost, known: ModuleModel[] = [], options: SeriesCheckOptions = {}): Finding[] {
+  return seriesFindingsForFiles(dirs.flatMap((d) => findSeriesDirs(d, host).map((s) => `${s}/${SERIES_FILE}`)), host, known, options);
+}
+
+/** Series findings (problems of the file included) of the given klp.series files. */
+export function seriesFindingsForFiles(files: string[], host: FileHost, known: ModuleModel[] = [], options: SeriesCheckOptions = {}): Finding[] {
   const provide = modelProvider(host, known);
   const seen = new Set<string>();
   const out: Finding[] = [];
-  for (const d of dirs) {
-    for (const s of findSeriesDirs(d, host)) {
-      if (seen.has(s)) continue;
-      seen.add(s);
-      out.push(...checkSeries(s, host, provide, options).findings);
-    }
+  for (const f of files) {
+    const d = dirname(f);
+    if (seen.has(d)) continue;
+    seen.add(d);
+    const { report, findings } = checkSeries(d, host, provide, options);
+    out.push(...findings, ...seriesProblemFindings(report));
   }
   return out;
 }

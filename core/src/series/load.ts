@@ -3,6 +3,8 @@
 // passes the models of open documents). Requires initParser() when models are extracted.
 import type { FileHost } from '../host';
 import type { ModuleModel } from '../model';
+import type { Finding } from '../findings';
+import type { SeriesReport } from './analyze';
 import { extractModule, normalize } from '../extract';
 import { readSources } from '../workspace/modules';
 import { patchModelFor } from '../klpbuild/series';
@@ -55,3 +57,21 @@ export function loadSeries(dir: string, host: FileHost, provide: ModelProvider =
   }
   return { spec, models };
 }
+
+/**
+ * The problems of a series' klp.series file (a line naming no module, a missing source,
+ * a module listed twice, two modules of one name, a module that is not a livepatch) as
+ * error findings on their lines: `check` and the editor report them alike.
+ */
+export function seriesProblemFindings(report: SeriesReport): Finding[] {
+  const out: Finding[] = [];
+  for (const p of report.problems) {
+    if (!p.file) continue;
+    const range = p.range ?? { start: { line: p.line ?? 0, character: 0 }, end: { line: p.line ?? 0, character: 0 } };
+    out.push({ code: SERIES_PROBLEM, severity: 'error', message: p.message, file: p.file, range });
+  }
+  return out;
+}
+
+/** The code of a klp.series problem. */
+export const SERIES_PROBLEM = 'KLP-SERIES';

@@ -7,6 +7,7 @@ import type { Range } from '../model';
 import { moduleNameOf, normalize } from '../extract';
 import { isSourcePatch, resolvePatchSpec } from '../klpbuild/series';
 import { discoverModules, dirname, findModuleSources, followIncludes, join, walk } from '../workspace/modules';
+import { moduleOfFile } from '../workspace/scan';
 
 export const SERIES_FILE = 'klp.series';
 
@@ -91,7 +92,7 @@ function resolveSpec(spec: string, dir: string, host: FileHost): Omit<SeriesEntr
     const name = moduleNameOf(path);
     if (host.readFile(path) === undefined) return { name, files: [], error: `no such source file: ${spec}` };
     // A part of a Kbuild multi-file module stands for the whole module.
-    const owner = discoverModules(dirname(path), host).find((m) => m.files.map(normalize).includes(path));
+    const owner = moduleOfFile(path, host);
     if (owner && owner.files.length && normalize(owner.files[0]) !== path && owner.name !== name) {
       return { name: owner.name, files: owner.files };
     }
@@ -117,17 +118,23 @@ export function readSeriesSpec(dir: string, host: FileHost, candidates?: { name:
     return { dir: d, inferred: true, entries: list.map((c) => ({ name: c.name, spec: c.files[0] ?? c.name, files: c.files })), problems: [] };
   }
   const spec: SeriesSpec = { dir: d, file, inferred: false, entries: [], problems: [] };
-  const seen = new Map<string, number>();
+  const seen = new Map<string, SeriesEntry>();
   for (const l of parseSeriesText(text)) {
     const r = resolveSpec(l.spec, d, host);
     const entry: SeriesEntry = { ...r, spec: l.spec, line: l.line, range: l.range };
     if (r.error) spec.problems.push({ line: l.line, range: l.range, message: r.error });
     const prev = seen.get(entry.name);
     if (prev !== undefined) {
-      spec.problems.push({ line: l.line, range: l.range, message: `'${entry.name}' is already in the series (line ${prev + 1}); each module may appear once` });
+      const samePlace = !prev.files.length || !entry.files.length || normalize(prev.files[0]) === normalize(entry.files[0]);
+      // Two sources of one name: the kernel knows a module by its name only, so while one is
+      // loaded the other cannot be (insmod fails with "File exists").
+      const message = samePlace
+        ? `'${entry.name}' is already in the series (line ${(prev.line ?? 0) + 1}); each module may appear once`
+        : `'${entry.spec}' builds a module named '${entry.name}', like '${prev.spec}' (line ${(prev.line ?? 0) + 1}): the kernel knows a module by its name only, so the two cannot be loaded together; give each patch its own module name`;
+      spec.problems.push({ line: l.line, range: l.range, message });
       continue;
     }
-    seen.set(entry.name, l.line);
+    seen.set(entry.name, entry);
     spec.entries.push(entry);
   }
   if (!spec.entries.length && !spec.problems.length) spec.problems.push({ message: `${file} names no module` });

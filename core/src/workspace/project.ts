@@ -1,52 +1,66 @@
-// A set of modules loaded together (what `check` and the series analysis see): every
-// module under the given paths, and an index of C functions across all of them, so rules
-// can compare a replacement with the original function when its source is present.
+// A set of modules loaded together (what `check` sees): the modules the workspace scan
+// found under the given folders (./scan.ts: only those whose sources mention the livepatch
+// API are parsed), the module of each given file, and an index of C functions — the
+// parsed modules' and the originals of replaced functions found elsewhere
+// (./originals.ts) — so rules can compare a replacement with the original function.
 import type { FileHost } from '../host';
 import type { CFunction, ModuleModel } from '../model';
 import { extractModule, moduleNameOf, normalize } from '../extract';
-import { discoverModules, dirname, readSources } from './modules';
+import { readSources } from './modules';
+import { addFunctions, findOriginals, replacedNames, sortFunctions } from './originals';
+import { moduleOfFile, WorkspaceScanner, type DiscoveredModule, type ScanStats } from './scan';
 
 export interface Project {
   modules: ModuleModel[];
-  /** Function definitions and prototypes by name, across all modules. */
+  /** The identity (main file) of each module, in the order of `modules`. */
+  keys: string[];
+  /** Function definitions and prototypes by name, across all modules and the originals found. */
   functions: Map<string, CFunction[]>;
+  /** klp.series files under the folders. */
+  seriesFiles: string[];
+  stats: ScanStats;
 }
 
 export function indexFunctions(modules: ModuleModel[]): Map<string, CFunction[]> {
   const index = new Map<string, CFunction[]>();
-  for (const m of modules) {
-    for (const f of Object.values(m.functions)) {
-      const list = index.get(f.name);
-      if (list) list.push(f);
-      else index.set(f.name, [f]);
-    }
-  }
+  for (const m of modules) addFunctions(index, Object.values(m.functions));
   return index;
 }
 
 /**
- * Loads the modules of PATHS: a folder contributes every module under it; a file, the
- * module it belongs to (a composite module found through Kbuild, else its own). Requires
- * initParser(). `onProgress` is told how far loading is (for a terminal progress line).
+ * Loads the modules of PATHS: a folder contributes every livepatch-candidate module under
+ * it; a file, the module it belongs to (a composite module found through Kbuild, else its
+ * own). Requires initParser(). `onProgress` is told how far loading is (for a terminal
+ * progress line); files over MAXFILEBYTES (0: no limit) are not searched for originals.
  */
-export function loadProject(paths: { path: string; isDirectory: boolean }[], host: FileHost, onProgress?: (done: number, total: number, name: string) => void): Project {
-  const wanted: { name: string; files: string[] }[] = [];
+export function loadProject(paths: { path: string; isDirectory: boolean }[], host: FileHost, onProgress?: (done: number, total: number, name: string) => void, maxFileBytes = 0, onScan?: (filesRead: number) => void): Project {
+  const dirs = paths.filter((p) => p.isDirectory).map((p) => p.path);
+  const scanner = new WorkspaceScanner(dirs, host);
+  while (!scanner.step(2000)) onScan?.(scanner.stats.files);
+  const scan = scanner.result();
+  const wanted: DiscoveredModule[] = [];
   const seen = new Set<string>();
+  const add = (m: DiscoveredModule) => {
+    if (seen.has(m.key)) return;
+    seen.add(m.key);
+    wanted.push(m);
+  };
   for (const p of paths) {
-    const candidates = p.isDirectory ? discoverModules(p.path, host) : discoverModules(dirname(p.path), host).filter((m) => m.files.map(normalize).includes(normalize(p.path)));
-    if (!p.isDirectory && candidates.length === 0) candidates.push({ name: moduleNameOf(p.path), files: [p.path] });
-    for (const c of candidates) {
-      const key = c.files[0];
-      if (seen.has(key)) continue;
-      seen.add(key);
-      wanted.push(c);
-    }
+    if (p.isDirectory) continue;
+    const f = normalize(p.path);
+    add(moduleOfFile(f, host) ?? { key: f, name: moduleNameOf(f), files: [f], via: 'file' });
   }
+  scan.modules.forEach(add);
   const modules: ModuleModel[] = [];
   wanted.forEach((w, i) => {
     onProgress?.(i, wanted.length, w.name);
     modules.push(extractModule(w.name, readSources(w.files, host)));
   });
   onProgress?.(wanted.length, wanted.length, '');
-  return { modules, functions: indexFunctions(modules) };
+  const functions = indexFunctions(modules);
+  const parsed = new Set(wanted.flatMap((w) => w.files));
+  const originals = findOriginals(replacedNames(modules), scan.others.filter((f) => !parsed.has(f)), host, maxFileBytes);
+  for (const list of originals.values()) addFunctions(functions, list);
+  for (const list of functions.values()) sortFunctions(list);
+  return { modules, keys: wanted.map((w) => w.key), functions, seriesFiles: scan.seriesFiles, stats: scan.stats };
 }

@@ -1,0 +1,188 @@
+// The editor says what the CLI says: for a workspace with and without klp.series files, the
+// diagnostics the REAL language server publishes (over stdio, files not opened) equal
+// `klp-studio check --format json` on the same folder, file by file. The workspace holds
+// what used to make them differ: two `livepatch.c` modules in cve-a/ and cve-b/, a folder
+// of unrelated livepatches without klp.series (no inferred series: no KLP043 between
+// them, no upgrade code lens), a klp.series naming a missing module, and livepatch-core
+// code that uses klp_get_state/klp_shadow_* without being a livepatch (nothing reported).
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CodeAction, CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
+import { CLI, LspClient, uri } from './harness';
+
+/** A livepatch module replacing OLD with NEW_FN; EXTRA goes into the patch (e.g. states). */
+function livepatch(o: { name: string; old: string; params?: string; terminated?: boolean; states?: string; mod?: boolean }): string {
+  return `// SPDX-License-Identifier: GPL-2.0
+/* Test livepatch ${o.name}. */
+#include <linux/module.h>
+#include <linux/livepatch.h>
+
+static int lp_${o.old}(${o.params ?? 'int n'})
+{
+\treturn 0;
+}
+
+static struct klp_func funcs[] = {
+\t{
+\t\t.old_name = "${o.old}",
+\t\t.new_func = lp_${o.old},
+\t},${o.terminated === false ? '' : '\n\t{ }'}
+};
+
+static struct klp_object objs[] = {
+\t{
+\t\t.name = "target",
+\t\t.funcs = funcs,
+\t},
+\t{ }
+};
+${o.states ? `\nstatic struct klp_state states[] = {\n${o.states}\n\t{ }\n};\n` : ''}
+static struct klp_patch patch = {
+${o.mod === false ? '' : '\t.mod = THIS_MODULE,\n'}\t.objs = objs,${o.states ? '\n\t.states = states,' : ''}
+\t.replace = true,
+};
+
+static int ${o.name}_init(void)
+{
+\treturn klp_enable_patch(&patch);
+}
+
+static void ${o.name}_exit(void)
+{
+}
+
+module_init(${o.name}_init);
+module_exit(${o.name}_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+`;
+}
+
+const state = (id: number, version: number) => `\t{\n\t\t.id = ${id},\n\t\t.version = ${version},\n\t},`;
+
+/** The test workspace: returns its root. */
+function workspace(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'klp-parity-'));
+  const w = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  };
+  // Per-CVE folders: the same file name, both checked; cve-b's patch is broken.
+  w('cve-a/livepatch.c', livepatch({ name: 'cve_a', old: 'target_read', params: 'int a, int b' }));
+  w('cve-b/livepatch.c', livepatch({ name: 'cve_b', old: 'target_write', terminated: false }));
+  // The original functions (no klp_ in it: read for the originals, never a module).
+  w('target/target.c', 'int target_read(int a)\n{\n\treturn a;\n}\n\nint target_write(int n)\n{\n\treturn n;\n}\n');
+  // Unrelated livepatches in one folder, no klp.series: a later name with a lower state version.
+  w('selftests/test_lp_a.c', livepatch({ name: 'test_lp_a', old: 'target_read', params: 'int a', states: state(1, 2) }));
+  w('selftests/test_lp_b.c', livepatch({ name: 'test_lp_b', old: 'target_write', states: state(1, 1) }));
+  // A declared series with a line naming a module that does not exist.
+  w('series/klp.series', '# oldest first\nlp_v1\nlp_gone\nlp_v2\n');
+  w('series/lp_v1.c', livepatch({ name: 'lp_v1', old: 'target_read', params: 'int a', states: state(3, 2) }));
+  w('series/lp_v2.c', livepatch({ name: 'lp_v2', old: 'target_write', states: state(3, 1) }));
+  // Livepatch-core-like code: uses the API on a klp_patch it is given, defines none.
+  w('core/state.c', '#include <linux/livepatch.h>\n\nstruct klp_state *lookup(struct klp_patch *patch, unsigned long id)\n{\n\tvoid *p = klp_shadow_get(patch, id);\n\n\treturn p ? klp_get_state(id) : NULL;\n}\n');
+  // Build output is never read as a source.
+  w('build/cve_a.mod.c', livepatch({ name: 'junk', old: 'target_read', mod: false }));
+  return root;
+}
+
+const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
+
+/** A comparable line per diagnostic: position, severity, code, message, related notes. */
+function fromLsp(root: string, d: Diagnostic): string {
+  const rel = (d.relatedInformation ?? []).map((r) => `${path.relative(root, new URL(r.location.uri).pathname)}:${r.location.range.start.line + 1}:${r.location.range.start.character + 1} ${r.message}`);
+  return `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${SEVERITY[d.severity ?? 0]} ${d.code} ${d.message}${rel.map((r) => `\n  ${r}`).join('')}`;
+}
+
+interface JsonRow { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string; related?: { file: string; line: number; column: number; message: string }[] }
+
+function fromCheck(r: JsonRow): string {
+  const rel = (r.related ?? []).map((x) => `${x.file}:${x.line}:${x.column} ${x.message}`);
+  return `${r.line}:${r.column}-${r.endLine}:${r.endColumn} ${r.severity} ${r.code} ${r.message}${rel.map((x) => `\n  ${x}`).join('')}`;
+}
+
+function checkJson(root: string): { byFile: Map<string, string[]>; status: number | null } {
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: root, encoding: 'utf8' });
+  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+  const byFile = new Map<string, string[]>();
+  for (const row of JSON.parse(r.stdout) as JsonRow[]) byFile.set(row.file, [...(byFile.get(row.file) ?? []), fromCheck(row)]);
+  for (const list of byFile.values()) list.sort();
+  return { byFile, status: r.status };
+}
+
+function editorByFile(c: LspClient, root: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [u, p] of c.diagnostics) {
+    if (!p.diagnostics.length) continue;
+    out.set(path.relative(root, new URL(u).pathname), p.diagnostics.map((d) => fromLsp(root, d)).sort());
+  }
+  return out;
+}
+
+describe('the editor shows what check shows (LSP over stdio vs check --format json)', function () {
+  this.timeout(60000);
+  let root: string;
+  let c: LspClient;
+
+  before(async () => {
+    root = fs.realpathSync(workspace());
+    c = await LspClient.start({ root });
+    await c.indexed(30000);
+  });
+
+  after(async () => {
+    await c?.stop();
+    if (!process.env.KLP_KEEP) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('file by file, the same findings', async () => {
+    const cli = checkJson(root);
+    assert.equal(cli.status, 1, 'cve-b and the klp.series are errors');
+    // Diagnostics of files never opened arrive with the index; give late ones a moment.
+    await c.until(() => editorByFile(c, root).size >= cli.byFile.size, 'every file with findings', 15000);
+    const editor = editorByFile(c, root);
+    assert.deepEqual([...editor.keys()].sort(), [...cli.byFile.keys()].sort());
+    for (const [file, list] of cli.byFile) assert.deepEqual(editor.get(file), list, file);
+  });
+
+  it('both livepatch.c are checked and reported (module identity is the path)', () => {
+    const cli = checkJson(root).byFile;
+    assert.ok(cli.get('cve-b/livepatch.c')?.some((l) => / KLP003 /.test(l)), 'cve-b: missing terminator');
+    assert.ok(cli.get('cve-a/livepatch.c')?.some((l) => / KLP011 /.test(l)), 'cve-a: parameter count against target/target.c');
+  });
+
+  it('no series without klp.series: no KLP043 between unrelated modules, no upgrade lens; a source action offers one', async () => {
+    const cli = checkJson(root).byFile;
+    for (const f of ['selftests/test_lp_a.c', 'selftests/test_lp_b.c']) assert.ok(!(cli.get(f) ?? []).some((l) => /KLP04[23]|KLP02[14]/.test(l)), `${f}: ${cli.get(f)}`);
+    const b = path.join(root, 'selftests/test_lp_b.c');
+    const lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri(b) } });
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['Simulate enable', 'Show timeline']);
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: uri(b) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+    });
+    const create = actions.find((a) => a.kind === 'source.createKlpSeries');
+    assert.ok(create, JSON.stringify(actions.map((a) => a.title)));
+    const changes = create.edit?.documentChanges as [{ kind: string; uri: string }, { edits: { newText: string }[] }];
+    assert.equal(changes[0].kind, 'create');
+    assert.equal(changes[0].uri, uri(path.join(root, 'selftests/klp.series')));
+    assert.deepEqual(changes[1].edits[0].newText.split('\n').filter((l) => l && !l.startsWith('#')), ['test_lp_a', 'test_lp_b']);
+    // A declared series gets the upgrade lens and no such action.
+    const v2 = path.join(root, 'series/lp_v2.c');
+    const v2Lenses = await c.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: uri(v2) } });
+    assert.ok(v2Lenses.some((l) => l.command?.title === 'Simulate upgrade from lp_v1'), JSON.stringify(v2Lenses.map((l) => l.command?.title)));
+  });
+
+  it('a klp.series line naming a missing module is an error on that line, in check and in the editor', () => {
+    const cli = checkJson(root).byFile.get('series/klp.series') ?? [];
+    assert.equal(cli.filter((l) => l.startsWith('3:1-3:8 error KLP-SERIES ')).length, 1, cli.join('\n'));
+    assert.deepEqual(editorByFile(c, root).get('series/klp.series'), cli);
+  });
+
+  it('nothing on code that is not a livepatch module, nothing from build output', () => {
+    const cli = checkJson(root).byFile;
+    for (const f of cli.keys()) assert.ok(!f.startsWith('core/') && !f.startsWith('build/') && !f.startsWith('target/'), f);
+  });
+});
