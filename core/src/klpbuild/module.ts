@@ -107,5 +107,8 @@ export function patchModuleModel(a: PatchAnalysis, options: PatchModuleOptions =
     isLivepatch: true,
     apiLevel: 'upstream',
     syntaxErrors: [],
+    unreadable: [],
+    // init.c's klp_enable_patch() is modelled by the patch above, not as a run-time enable.
+    runtimeEnables: [],
   };
 }
