@@ -7,8 +7,11 @@
 import * as path from 'node:path';
 import type { CliIO } from './io';
 import { inputFolder, showPath, UsageError } from './io';
-import { checkSeries, seriesScenario, SERIES_FILE } from '../../core/src/series';
-import { simulateFile, type SimOptions, type SimulateResult } from '../../core/src/sim';
+import { checkSeries, modelProvider, seriesScenario, SERIES_FILE } from '../../core/src/series';
+import { parseScenario, runScenario, simulateFile, type SimOptions, type SimulateResult } from '../../core/src/sim';
+import type { ModuleModel } from '../../core/src/model';
+import { loadModule } from '../../core/src/workspace/modules';
+import { patchAnalysisOf, patchModelNotes, withKernelTree, type PatchSeriesOptions } from '../../core/src/klpbuild/series';
 import { nodeHost } from '../../common/src/nodeHost';
 
 export interface SeriesRunRequest {
@@ -19,6 +22,8 @@ export interface SeriesRunRequest {
   searchDirs: string[];
   printScenario: boolean;
   options: SimOptions;
+  /** Where the series' .patch lines apply (`--kernel-tree`; ./kernelTree.ts). */
+  trees?: PatchSeriesOptions;
 }
 
 export type SeriesRunOutcome =
@@ -32,12 +37,13 @@ export const GENERATED_NAME = 'upgrade.klpsim (generated)';
 /** Generates the series' upgrade scenario and (unless printScenario) simulates it. Requires initParser(). */
 export function runSeriesUpgrade(req: SeriesRunRequest, io: CliIO): SeriesRunOutcome {
   const dir = inputFolder(io, req.given, 'give the folder of the series', '--series ');
-  const { report } = checkSeries(dir, nodeHost);
+  const { report } = checkSeries(dir, nodeHost, withKernelTree(modelProvider(nodeHost), nodeHost, req.trees));
   const show = (f: string) => showPath(io, f);
   if (!report.patches.length && !report.problems.length) {
     io.err(`klp-studio simulate: --series ${req.given}: no ${SERIES_FILE} and no livepatch module in it: nothing to simulate\n`);
     return { kind: 'failed', status: 1 };
   }
+  for (const n of patchModelNotes(report.patches.map((p) => p.model), show)) io.err(`${n}\n`);
   if (report.problems.length) {
     for (const p of report.problems) {
       const where = p.file ? `${show(p.file)}${p.line !== undefined ? `:${p.line + 1}` : ''}` : show(dir);
@@ -56,10 +62,25 @@ export function runSeriesUpgrade(req: SeriesRunRequest, io: CliIO): SeriesRunOut
   // The series' own folder first, then every folder its modules' sources are in, then --path.
   const dirs = [...new Set([dir, ...report.patches.map((p) => path.dirname(path.resolve(io.cwd, p.model.files[0] ?? dir))), ...req.searchDirs])];
   const virtual = path.join(dir, GENERATED_NAME);
-  const result = simulateFile(virtual, gen.text, dirs.slice(1), nodeHost, req.options);
+  // Modules built by klp-build from source patches have no C sources: the series' models are used.
+  const fromPatches = new Map(report.patches.filter((p) => patchAnalysisOf(p.model)).map((p) => [p.module, p.model]));
+  const result = fromPatches.size ? simulateWithModels(virtual, gen.text, dirs.slice(1), fromPatches, req.options) : simulateFile(virtual, gen.text, dirs.slice(1), nodeHost, req.options);
   if (result.errors.length) {
     io.err(result.errors.map((e) => (e.startsWith(virtual + ':') ? `${show(dir)}/${GENERATED_NAME}${e.slice(virtual.length)}` : e)).join('\n') + '\n');
     return { kind: 'failed', status: result.exitStatus };
   }
   return { kind: 'ran', scenarioName: `--series ${req.given}`, scenarioText: gen.text, result };
+}
+
+/** simulateFile with MODELS (by module name) before the modules found in DIRS. */
+function simulateWithModels(file: string, text: string, dirs: string[], models: Map<string, ModuleModel>, options: SimOptions): SimulateResult {
+  const scenario = parseScenario(file, text);
+  const all = [path.dirname(file), ...dirs];
+  const lookup = (name: string) => {
+    const m = models.get(name);
+    if (m) return m;
+    const r = loadModule(name, all, nodeHost);
+    return r.ok ? r.model : undefined;
+  };
+  return { ...runScenario(scenario, lookup, options), errors: [], scenario };
 }

@@ -14,12 +14,13 @@ import { SECTION } from './settings';
 export const CLIENT_ID = 'klpStudio';
 export const CLIENT_NAME = 'KLP Studio Language Server';
 
-/** The documents the server analyses: C sources and headers, scenarios, series files. */
+/** The documents the server analyses: C sources and headers, scenarios, series files, klp-build source patches. */
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'c' },
   { scheme: 'untitled', language: 'c' },
   { language: 'klpsim' },
   { scheme: 'file', language: 'klpseries' },
+  { scheme: 'file', language: 'diff' },
 ];
 
 export interface ServerHandle {

@@ -256,6 +256,11 @@ export interface CFunction extends Defined {
   globalWrites: { name: string; range: Range }[];
   /** `static` local variables declared in the body. */
   staticLocals: { name: string; range: Range; isConst?: boolean }[];
+  /**
+   * Set only for a function rebuilt from a source patch (core/src/klpbuild), whose body is
+   * not in a readable file: the fingerprint of its patched definition, compared across a series.
+   */
+  bodyFingerprint?: string;
 }
 
 export interface MacroDef extends Defined {

@@ -506,6 +506,7 @@ export class Analyzer {
       if (!memo) this.memos.set(id, (memo = new StepMemo()));
       const [state] = analyseSeries([info], (key) => this.models.get(key), {
         readText: (f) => this.host.readFile(f),
+        host: this.host,
         severity: this.settings.ruleSeverity,
         kernelApi: this.settings.kernelApi,
         log: this.log,

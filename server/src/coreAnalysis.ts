@@ -13,6 +13,8 @@ import { seriesFindings } from '../../core/src/series/findings';
 import { stateApiSeriesAdjust, type KernelApiOption } from '../../core/src/rules/stateApi';
 import { readSeriesSpec, type SeriesSpec } from '../../core/src/series/seriesFile';
 import { seriesProblemFindings } from '../../core/src/series/load';
+import { patchModelFor } from '../../core/src/klpbuild/series';
+import { klpBuildSeriesFindings } from '../../core/src/klpbuild/seriesRules';
 import { dirname } from '../../core/src/workspace/modules';
 import type { WorkspaceIndex } from './workspace';
 
@@ -122,6 +124,8 @@ export function analyseSeries(
     /** Summaries kept by the caller (per model), and the step memo of the series (one series at a time). */
     summarize?: (m: ModuleModel) => PatchSummary;
     memo?: StepMemo;
+    /** Reads the klp-build source patches a klp.series lists (core/src/klpbuild). */
+    host?: FileHost;
   },
 ): SeriesState[] {
   return series.map((info) => {
@@ -131,8 +135,10 @@ export function analyseSeries(
         const m = modelOf(k);
         if (m) models.set(m.name, m);
       }
+      // klp-build source patches are no workspace module: their models come from the patch.
+      for (const e of info.spec.entries) if (!models.has(e.name) && options.host) { const m = patchModelFor(e.name, e.files, options.host); if (m) models.set(m.name, m); }
       const report = analyzeSeries(info.spec, models, { readText: options.readText, summarize: options.summarize, memo: options.memo });
-      const findings = stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi);
+      const findings = [...stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi), ...klpBuildSeriesFindings(report)];
       // Problems of the klp.series file itself are shown on it (as `check` reports them).
       findings.push(...seriesProblemFindings(report));
       return { info, findings: applySeverity(findings, options.severity), report };

@@ -25,6 +25,7 @@ import { DocumentStore } from './documents';
 import { hover } from './hover';
 import { references } from './references';
 import { isScenario, scenarioCompletion, scenarioFindings, scenarioHover } from './scenario';
+import { isSourcePatch, PatchDocuments } from './patchFiles';
 import type { Finding } from '../../core/src/findings';
 import { fileInfo, listModules, seriesOverview, simulate } from './requests';
 import { documentSymbols, workspaceSymbols } from './symbols';
@@ -83,7 +84,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let analyzer!: Analyzer;
   /** Parse errors of open .klpsim documents. */
   const scenarioErrors = new Map<string, Finding[]>();
-  const publisher = new DiagnosticsPublisher(connection, uris, (p) => scenarioErrors.get(p) ?? sizeFindings(sizeLimit, p) ?? analyzer.findingsFor(p), (p) => docs.get(p)?.version);
+  const patchDocs = new PatchDocuments(host, () => index.roots);
+  const publisher = new DiagnosticsPublisher(connection, uris, (p) => scenarioErrors.get(p) ?? patchDocs.withSeries(p, () => analyzer.findingsFor(p)) ?? sizeFindings(sizeLimit, p) ?? analyzer.findingsFor(p), (p) => docs.get(p)?.version);
   const sizeChanged = new Set<string>();
   sizeLimit.onChange = (p) => {
     const m = sizeLimit.message(p, 'klpStudio.analysis.maxFileSizeKB');
@@ -250,6 +252,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
   connection.onDidCloseTextDocument(safe(ctx, 'didClose', undefined, (p) => docs.close(p)));
   docs.onDidChange((doc, event) => {
+    if (isSourcePatch(doc.path)) {
+      // A klp-build source patch (./patchFiles.ts): read against the kernel tree, findings on its lines.
+      if (event === 'close') patchDocs.close(doc.path);
+      else patchDocs.update(doc.path, docs.textOf(doc));
+      publisher.publish([doc.path]);
+      return;
+    }
     if (isScenario(doc.path)) {
       if (event === 'close') scenarioErrors.delete(doc.path);
       else scenarioErrors.set(doc.path, scenarioFindings(doc.path, docs.textOf(doc)));
@@ -306,7 +315,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }));
 
   const isScenarioUri = (u: string) => isScenario(uriToPath(u) ?? '');
-  connection.onHover(safe(ctx, 'hover', null, (p) => (isScenarioUri(p.textDocument.uri) ? scenarioHover(ctx, p) : hover(ctx, p))));
+  connection.onHover(safe(ctx, 'hover', null, (p) => (isScenarioUri(p.textDocument.uri) ? scenarioHover(ctx, p) : isSourcePatch(uriToPath(p.textDocument.uri) ?? '') ? patchDocs.hover(p) : hover(ctx, p))));
   connection.onCompletion(safe(ctx, 'completion', [], (p) => (isScenarioUri(p.textDocument.uri) ? scenarioCompletion(ctx, p) : [])));
   connection.onDefinition(safe(ctx, 'definition', null, (p) => definition(ctx, p)));
   connection.onReferences(safe(ctx, 'references', null, (p) => references(ctx, p)));

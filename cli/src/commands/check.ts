@@ -18,16 +18,23 @@ import { nodeHost } from '../../../common/src/nodeHost';
 import { DEFAULT_MAX_FILE_KB, FileSizeLimit } from '../../../common/src/sizeLimit';
 import { seriesFindingsForFiles } from '../../../core/src/series';
 import { plural } from '../../../core/src/series/format';
+import { readSeriesSpec } from '../../../core/src/series/seriesFile';
+import type { ModuleModel } from '../../../core/src/model';
+import { checkPatch, describeFunctions, isSourcePatch } from '../../../core/src/klpbuild';
+import { kernelTreeOption } from '../kernelTree';
 
 const USAGE = `usage: klp-studio check [PATH...] [--format text|json|sarif] [--no-series]
                         [--kernel-api LEVEL] [--max-file-size KB]
+                        [--kernel-tree DIR]
 
 Checks livepatch modules with the KLP0NN rules (docs/RULES.md). PATHs are C
 files or folders (default: .); folders are searched for modules whose sources
 mention the livepatch API (klp_...), skipping .gitignore'd paths, node_modules,
 .git and build output. A folder that holds a klp.series file is also checked
 as a series (docs/SERIES.md); a klp.series line naming a missing module is an
-error.
+error. A PATH ending in .patch or .diff is a klp-build source patch, read
+against the kernel tree (KLP100-KLP114, docs/KLP-BUILD.md); so are the patches
+a klp.series lists.
 
   --format FORMAT      text (default: FILE:LINE:COL: severity: message [CODE],
                        one line each, with a summary line on stderr), json, or
@@ -37,10 +44,12 @@ error.
                        module uses); the proposal's rules are KLP070-KLP078
   --max-file-size KB   files larger than this are not analysed (said on
                        stderr); default ${DEFAULT_MAX_FILE_KB}, 0 for no limit
+  --kernel-tree DIR    the kernel tree .patch files apply to (default: the tree
+                       enclosing the patch, else the working directory's)
 exit status: 1 when an error is reported, 0 otherwise (also when no livepatch
 module is found: stderr says so), 2 for bad usage or a missing PATH`;
 
-const OPTIONS = { valued: ['--format', '--kernel-api', '--max-file-size'], switches: ['--no-series'] };
+const OPTIONS = { valued: ['--format', '--kernel-api', '--max-file-size', '--kernel-tree'], switches: ['--no-series'] };
 
 /** What `check` reads as C: sources and headers. */
 const C_FILE = /\.[ch]$/;
@@ -60,6 +69,7 @@ export const command: Command = {
     const given = args.positionals.length ? args.positionals : ['.'];
     const targets: { path: string; isDirectory: boolean }[] = [];
     const notes: string[] = [];
+    const patches: string[] = [];
     for (const g of given) {
       const p = path.resolve(io.cwd, g);
       let st: fs.Stats;
@@ -68,6 +78,7 @@ export const command: Command = {
       } catch (e) {
         throw new InputError(`${g}: ${errnoText(e)}`);
       }
+      if (!st.isDirectory() && isSourcePatch(p)) { patches.push(p); continue; }
       if (!st.isDirectory() && !C_FILE.test(p)) {
         notes.push(`${g}: not a C source (.c or .h): skipped`);
         continue;
@@ -81,6 +92,20 @@ export const command: Command = {
     const scanning = io.isTTY ? (files: number) => io.err(`\r\x1b[Kreading sources: ${files} files`) : undefined;
     const project = loadProject(targets, host, progress, limit.maxBytes, scanning);
     const findings: Finding[] = [];
+    // klp-build source patches: those given, and those a klp.series under a checked folder lists (docs/KLP-BUILD.md).
+    for (const f of project.seriesFiles) {
+      for (const e of readSeriesSpec(path.dirname(f), host).entries) if (isSourcePatch(e.files[0]) && !patches.includes(e.files[0])) patches.push(e.files[0]);
+    }
+    const trees = patches.length ? kernelTreeOption(io, args) : {};
+    const patchModels: ModuleModel[] = [];
+    const patchSummaries: string[] = [];
+    for (const p of patches) {
+      const r = checkPatch(p, host, trees);
+      findings.push(...r.findings);
+      patchModels.push(r.model);
+      const fns = describeFunctions(r.analysis);
+      patchSummaries.push(`klp-studio check: ${showPath(io, p)}: ${r.model.name}${r.analysis.tree ? ` (kernel tree ${showPath(io, r.analysis.tree)}${r.analysis.log ? ', klp-build diff log read' : ''})` : ' (no kernel tree: approximate)'}: ${fns.length ? fns.join(', ') : 'no function changed'}\n`);
+    }
     // Rules about a livepatch apply to livepatch modules only: the livepatch core and other
     // kernel code that merely mention the API get nothing.
     const inDeclaredSeries = (dir: string) => host.readFile(path.join(dir, 'klp.series')) !== undefined;
@@ -92,20 +117,21 @@ export const command: Command = {
       }));
     }
     if (!args.flags.has('--no-series')) {
-      findings.push(...seriesFindingsForFiles(project.seriesFiles, host, project.modules, { kernelApi }));
+      findings.push(...seriesFindingsForFiles(project.seriesFiles, host, [...project.modules, ...patchModels], { kernelApi }));
     }
     const sorted = sortFindings(dedupe(findings));
     const show = (f: string) => showPath(io, f);
     for (const n of notes) io.err(`klp-studio check: ${n}\n`);
     for (const f of [...limit.skipped.keys()].sort()) io.err(`klp-studio check: ${show(f)}: ${limit.message(f, '--max-file-size')}\n`);
-    const livepatches = project.modules.filter(isLivepatchModule).length;
+    for (const l of patchSummaries) io.err(l);
+    const livepatches = project.modules.filter(isLivepatchModule).length + patches.length;
     if (!livepatches) io.err(`klp-studio check: no livepatch module in ${given.join(', ')} (no C source there defines a struct klp_patch)\n`);
     if (format === 'json') io.out(formatJson(sorted, show));
     else if (format === 'sarif') io.out(formatSarif(sorted, (f) => sarifUri(io, f), RULES));
     else {
       io.out(formatText(sorted, show));
       const count = (s: Finding['severity'][]) => sorted.filter((f) => s.includes(f.severity)).length;
-      if (project.modules.length || sorted.length) io.err(`klp-studio check: ${plural(project.modules.length, 'module')} (${plural(livepatches, 'livepatch', 'livepatches')}): `
+      if (project.modules.length || sorted.length || patches.length) io.err(`klp-studio check: ${plural(project.modules.length + patches.length, 'module')} (${plural(livepatches, 'livepatch', 'livepatches')}): `
         + `${plural(count(['error']), 'error')}, ${plural(count(['warning']), 'warning')}, ${plural(count(['info', 'hint']), 'note')}\n`);
     }
     return sorted.some((f) => f.severity === 'error') ? 1 : 0;

@@ -15,8 +15,11 @@ import { checkSeries, findSeriesDirs, formatSeriesText, modelProvider, seriesToJ
 import { seriesApiLevel } from '../../../core/src/rules/stateApi';
 import { formatProposalView, proposalView } from '../../../core/src/series/stateApiView';
 import { plural } from '../../../core/src/series/format';
+import { patchModelNotes, withKernelTree } from '../../../core/src/klpbuild/series';
+import { kernelTreeOption } from '../kernelTree';
 
 const USAGE = `usage: klp-studio series [DIR] [--format text|json] [--kernel-api LEVEL]
+                         [--kernel-tree DIR]
 
 Analyses the livepatch series of DIR (default: .): the ${SERIES_FILE} file there
 (one module name or source path per line, oldest first, # comments), else every
@@ -29,6 +32,9 @@ callbacks of replaced patches never run; then version skips, the downgrade
 path, and the series findings, gcc-style (docs/SERIES.md).
 
   --format text|json   output format (default text)
+  --kernel-tree DIR    the kernel tree the series' .patch lines apply to
+                       (default: the tree enclosing each patch, else the
+                       working directory's; docs/KLP-BUILD.md)
   --kernel-api LEVEL   upstream, state-callbacks or auto (default: the proposal
                        iff a module uses it). Under state-callbacks (semantics
                        §12, not merged) a section tells what the series means
@@ -39,7 +45,7 @@ exit status: 1 when the kernel would refuse a step, an error is found, the
 series has problems or DIR holds no series; 0 otherwise; 2 for bad usage or a
 DIR that is missing or not a folder`;
 
-const OPTIONS = { valued: ['--format', '--kernel-api'], switches: [] as string[] };
+const OPTIONS = { valued: ['--format', '--kernel-api', '--kernel-tree'], switches: [] as string[] };
 
 export const command: Command = {
   summary: 'what each cumulative upgrade of a series does, step by step',
@@ -55,11 +61,12 @@ export const command: Command = {
     await initParser();
 
     const own = fs.existsSync(path.join(dir, SERIES_FILE));
+    const show = (f: string) => showPath(io, f);
     const dirs = own ? [dir] : findSeriesDirs(dir, nodeHost);
     if (!dirs.length) dirs.push(dir); // inferred series of DIR itself
-    const show = (f: string) => showPath(io, f);
-    const provide = modelProvider(nodeHost);
+    const provide = withKernelTree(modelProvider(nodeHost), nodeHost, kernelTreeOption(io, args));
     const results = dirs.map((d) => checkSeries(d, nodeHost, provide, { kernelApi }));
+    for (const { report } of results) for (const n of patchModelNotes(report.patches.map((p) => p.model), show)) io.err(`${n}\n`);
 
     let status = 0;
     const texts: string[] = [];

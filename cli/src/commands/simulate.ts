@@ -11,11 +11,12 @@ import { DEFAULT_KERNEL_PROFILE, KERNEL_PROFILES, simulateFile, type SimulateRes
 import { SIM_EVENTS_SCHEMA_VERSION, type SimRunDocument } from '../../../core/src/sim/events';
 import { nodeHost } from '../../../common/src/nodeHost';
 import { GENERATED_NAME, runSeriesUpgrade } from '../simulateSeries';
+import { kernelTreeOption } from '../kernelTree';
 
 const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1|6.12|7.2]
                   [--kernel-api LEVEL] [--no-debug] [--format text|json]
        klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario]
-                  [the options above]
+                  [--kernel-tree DIR] [the options above]
 
 Runs a .klpsim scenario (docs/SIMULATOR.md) on the simulated kernel and prints
 what the kernel would log. Modules are looked up in the scenario's folder
@@ -44,6 +45,8 @@ in its name?) is a plain module, said on stderr as a FILE:LINE: note: line.
                        over the previous one
   --from N, --to M     only the steps N..M (1-based positions or module names)
   --print-scenario     print the generated scenario instead of running it
+  --kernel-tree DIR    with --series: the kernel tree its .patch lines apply
+                       to (docs/KLP-BUILD.md)
 exit status: 0 when the scenario ran (whatever the kernel answered), 1 when a
 livepatch it needs has no sources or the series has problems, 2 for a malformed
 scenario, a missing FILE, bad usage, or a run beyond the simulator's limits
@@ -52,7 +55,7 @@ scenario, a missing FILE, bad usage, or a run beyond the simulator's limits
 /** The simulator's note on a module it found no sources for (core/src/sim/engine.ts). */
 const NO_SOURCES = /^module '[^']+' has no sources\b/;
 
-const OPTIONS = { valued: ['--path', '--format', '--kernel', '--kernel-api', '--series', '--from', '--to'], switches: ['--no-debug', '--print-scenario'] };
+const OPTIONS = { valued: ['--path', '--format', '--kernel', '--kernel-api', '--series', '--from', '--to', '--kernel-tree'], switches: ['--no-debug', '--print-scenario'] };
 
 export const command: Command = {
   summary: 'run a .klpsim scenario or a series\' upgrade on the simulated kernel',
@@ -73,13 +76,13 @@ export const command: Command = {
     if (series !== undefined) {
       if (args.positionals.length) throw new UsageError('--series DIR takes no scenario FILE');
       await initParser();
-      const o = runSeriesUpgrade({ given: series, from: option(args, '--from'), to: option(args, '--to'), searchDirs: dirs, printScenario: flag(args, '--print-scenario'), options }, io);
+      const o = runSeriesUpgrade({ given: series, from: option(args, '--from'), to: option(args, '--to'), searchDirs: dirs, printScenario: flag(args, '--print-scenario'), options, trees: kernelTreeOption(io, args) }, io);
       if (o.kind === 'failed') return o.status;
       if (o.kind === 'printed') { io.out(o.text); return 0; }
       r = o.result;
       given = o.scenarioName;
     } else {
-      for (const f of ['--from', '--to', '--print-scenario']) if (flag(args, f)) throw new UsageError(`${f} goes with --series DIR`);
+      for (const f of ['--from', '--to', '--print-scenario', '--kernel-tree']) if (flag(args, f)) throw new UsageError(`${f} goes with --series DIR`);
       if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing scenario FILE (or --series DIR)');
       given = args.positionals[0];
       const { file, text } = readInputFile(io, given, `give a .klpsim scenario, or --series ${given} for the upgrade path of its series`);

@@ -40,6 +40,7 @@ import { loadSeries, modelProvider, ModelProvider, seriesProblemFindings } from 
 import { findSeriesDirs, SERIES_FILE } from './seriesFile';
 import { dirname } from '../workspace/scan';
 import { stateApiSeriesAdjust, type KernelApiOption } from '../rules/stateApi';
+import { klpBuildSeriesFindings } from '../klpbuild/seriesRules';
 
 export * from './seriesFile';
 export * from './summary';
@@ -59,7 +60,7 @@ export interface SeriesCheckOptions {
 export function checkSeries(dir: string, host: FileHost, provide: ModelProvider = modelProvider(host), options: SeriesCheckOptions = {}): { report: SeriesReport; findings: Finding[] } {
   const { spec, models } = loadSeries(dir, host, provide);
   const report = analyzeSeries(spec, models, { readText: (f) => host.readFile(f) });
-  return { report, findings: stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi) };
+  return { report, findings: [...stateApiSeriesAdjust(report, seriesFindings(report), options.kernelApi), ...klpBuildSeriesFindings(report)] };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Finding } from '../findings';
 import type { SeriesReport } from './analyze';
 import { extractModule, normalize } from '../extract';
 import { readSources } from '../workspace/modules';
+import { patchModelFor } from '../klpbuild/series';
 import { modulesDirectlyIn, normDir, readSeriesSpec, SeriesSpec, SERIES_FILE } from './seriesFile';
 import { join } from '../workspace/modules';
 
@@ -29,7 +30,7 @@ export function modelProvider(host: FileHost, known: ModuleModel[] = []): ModelP
     if (k && k.name === name) return k;
     const key = `${name}\u0000${main}`;
     let m = cache.get(key);
-    if (!m) { m = extractModule(name, readSources(files, host)); cache.set(key, m); }
+    if (!m) { m = patchModelFor(name, files, host) ?? extractModule(name, readSources(files, host)); cache.set(key, m); }
     return m;
   };
 }

@@ -5,6 +5,7 @@
 import type { FileHost } from '../host';
 import type { Range } from '../model';
 import { moduleNameOf, normalize } from '../extract';
+import { isSourcePatch, resolvePatchSpec } from '../klpbuild/series';
 import { discoverModules, dirname, findModuleSources, followIncludes, join, walk } from '../workspace/modules';
 import { moduleOfFile } from '../workspace/scan';
 
@@ -84,6 +85,7 @@ function isPathSpec(spec: string): boolean {
 
 /** Resolves one spec of DIR's klp.series to a module name and its sources. */
 function resolveSpec(spec: string, dir: string, host: FileHost): Omit<SeriesEntry, 'spec'> {
+  if (isSourcePatch(spec)) return resolvePatchSpec(spec, dir, host); // a klp-build source patch (../klpbuild)
   if (/\s/.test(spec)) return { name: spec, files: [], error: `'${spec}' is not a module name or a source path (one per line)` };
   if (isPathSpec(spec)) {
     const path = normalize(spec.startsWith('/') ? spec : join(dir, spec));

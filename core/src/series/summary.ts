@@ -177,6 +177,7 @@ export function summarizePatch(m: ModuleModel, readText?: (file: string) => stri
 
   const texts = new Map<string, LineIndex | undefined>();
   const bodyOf = (fn: CFunction | undefined): string | undefined => {
+    if (fn?.bodyFingerprint !== undefined) return fn.bodyFingerprint; // rebuilt from a source patch (../klpbuild)
     if (!fn?.bodyRange || !(readText || linesOf)) return undefined;
     if (!texts.has(fn.file)) {
       let li = linesOf?.(fn.file);

@@ -12,7 +12,8 @@
 //
 //   simulateFile(file, text, searchDirs, host, options?) -> SimulateResult
 //     parses the scenario, finds and extracts every module it loads (through the FileHost,
-//     in the scenario's folder and the search dirs), then runs it. Requires initParser().
+//     in the scenario's folder and the search dirs; `livepatch_X` may be the klp-build
+//     module of a source patch X.patch, ../klpbuild), then runs it. Requires initParser().
 //     Errors are FILE:LINE: error: ... lines with exitStatus 2 (bad scenario) or 1 (a
 //     livepatch the scenario needs has no sources).
 //
@@ -21,6 +22,7 @@ import type { FileHost } from '../host';
 import type { ModuleModel } from '../model';
 import { formatScenarioError, parseScenario, type Scenario } from '../scenario/parse';
 import { findModuleSources, loadModule } from '../workspace/modules';
+import { findPatchModule } from '../klpbuild/series';
 import { Machine } from './engine';
 import type { SimEvent } from './events';
 import { transcriptOf } from './events';
@@ -135,6 +137,8 @@ export function simulateFile(file: string, text: string, searchDirs: string[], h
   for (const [name, line] of modulesLoaded(scenario)) {
     const r = loadModule(name, dirs, host);
     if (r.ok) { models.set(name, r.model); continue; }
+    const fromPatch = findPatchModule(name, dirs, host); // livepatch_X.ko built by klp-build from X.patch
+    if (fromPatch) { models.set(name, fromPatch); continue; }
     models.set(name, undefined);
     if (livepatchNames.has(name)) {
       const looked = findModuleSources(name, dirs, host);

@@ -88,7 +88,8 @@ describe('rules: golden cases', () => {
   const codes = fs.readdirSync(CASES).filter((d) => /^KLP\d{3}$/.test(d)).sort();
 
   it('cover every module-scope rule of the catalogue', () => {
-    const wanted = RULES.filter((r) => r.scope === 'module').map((r) => r.code);
+    // KLP1nn are rules on klp-build source patches: their cases are in test/golden/klpbuild.
+    const wanted = RULES.filter((r) => r.scope === 'module' && !/^KLP1\d\d$/.test(r.code)).map((r) => r.code);
     assert.deepEqual(wanted.filter((c) => !codes.includes(c)), []);
   });
 
