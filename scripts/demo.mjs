@@ -8,6 +8,7 @@
 //   --check     instead of waiting, open the URL in headless Chromium, check that the Problems
 //               panel shows a KLP diagnostic, save a screenshot, stop and exit 0/1
 // The demo profile (settings, installed extension) lives in $KLP_E2E_DIR/demo.
+import { packageVsix } from './vsix.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,9 +48,7 @@ mkdirSync(dir, { recursive: true });
 const profile = cs.prepareProfile(dir);
 console.log('demo: building and packaging the extension');
 execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
-const vsix = join(dir, 'klp-studio.vsix');
-rmSync(vsix, { force: true });
-execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { cwd: root, stdio: 'ignore' });
+const vsix = packageVsix(join(dir, 'klp-studio.vsix'), { quiet: true });
 cs.installVsix(vsix, { dir, ...profile });
 
 // 3. start code-server with the folder open

@@ -7,7 +7,9 @@
 //      @vscode/test-electron's runTests() with vscodeExecutablePath = test/e2e/code-shim.js;
 //   2. vsix:  `vsce package` builds the .vsix and code-server installs it (--install-extension);
 //   3. ui:    the installed .vsix driven through the workbench in headless Chromium
-//      (test/e2e/ui/workbench.ui.js): Problems panel, palette command; screenshots.
+//      (test/e2e/ui/workbench.ui.js): Problems panel, Simulate, the timeline and its resize,
+//      the rendered series overview, Verify (spawning the packaged CLI; on the real kernel
+//      when verify/setup.sh fetched it), the crash policy; screenshots in .run/shots.
 // Each step gets a fresh copy of examples/ under test/e2e/.run/ (gitignored).
 // Options: --only grammar|suite|vsix|ui (repeatable), --no-build. Env: KLP_E2E_DIR, KLP_E2E_GREP.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,6 +18,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { packageVsix } from './vsix.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,18 +68,18 @@ async function suite() {
 }
 
 function vsix() {
-  const out = join(run, 'klp-studio.vsix');
-  rmSync(out, { force: true });
-  log('vsix: vsce package --no-dependencies');
-  execFileSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'inherit' });
+  log('vsix: scripts/vsix.mjs (vsce package of the staged extension)');
+  const out = packageVsix(join(run, 'klp-studio.vsix'));
   const { prepareProfile, installVsix } = require(join(root, 'test/e2e/lib/codeServer.js'));
   const dir = join(run, 'profile-vsix');
   rmSync(dir, { recursive: true, force: true });
   const profile = prepareProfile(dir);
   const said = installVsix(out, { dir, ...profile });
   const installed = readdirSync(profile.extDir).filter((n) => n.startsWith('klp-studio.klp-studio-'));
-  // every file the installed extension loads or spawns: the CLI runs Verify
-  const missing = installed.length ? ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/tree-sitter-c.wasm']
+  // every file the installed extension loads or spawns: the CLI runs Verify, which compiles
+  // the guest loader; the page shows the icon and the user README's pictures
+  const missing = installed.length ? ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/tree-sitter-c.wasm',
+    'dist/web-tree-sitter.wasm', 'verify/guest/klpctl.c', 'media/icon.png', 'media/timeline.png', 'readme.md', 'changelog.md']
     .filter((f) => !existsSync(join(profile.extDir, installed[0], f))) : ['the extension'];
   if (missing.length) {
     throw new Error(`the .vsix did not install a usable extension into ${profile.extDir} (missing ${missing.join(', ')}):\n${said}`);
@@ -87,6 +90,12 @@ function vsix() {
 
 function ui(installed) {
   const ws = freshWorkspace('ws-ui');
+  // A scenario small enough to boot in QEMU within the UI test (the examples fail to build on
+  // purpose: their deliberate mistakes include a callback of the wrong type).
+  const shared = join(root, 'test/conformance/shared');
+  mkdirSync(join(ws, 'verify-tiny'), { recursive: true });
+  cpSync(join(shared, 'basic-patching/scenario.klpsim'), join(ws, 'verify-tiny/basic.klpsim'));
+  cpSync(join(shared, 'modules/test_klp_livepatch.c'), join(ws, 'verify-tiny/test_klp_livepatch.c'));
   log('ui: workbench in headless Chromium');
   const r = spawnSync(process.execPath, [join(root, 'test/e2e/ui/workbench.ui.js')], {
     stdio: 'inherit',

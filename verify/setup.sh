@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # verify/setup.sh: installs what `klp-studio verify` and the real-kernel tests (test/verify)
-# need on a fresh Debian 12 machine, then fetches Debian 12's kernel packages into the
-# verify cache so the first test run does not download. Called by .ci/run.
+# need on a fresh Debian 12 machine, then fetches Debian 12's kernel (6.1) and Debian 13's
+# kernel series (6.12, from bookworm-backports through a private apt configuration in the
+# cache; pahole fetched beside it when it is not installed) into the verify cache so the
+# first test run does not download. Called by .ci/run. Arguments: the kernels to fetch
+# (default: debian-12 debian-13).
 #   QEMU (TCG), busybox-static (the guest's shell), gcc/make/libc6-dev (module builds and
 #   the static guest loader), libelf1/libssl3 (kbuild's host tools), xz-utils (the faster
 #   PVH boot), dpkg (dpkg -x).
@@ -29,9 +32,10 @@ if [ -z "$updated" ] && ! apt-cache depends linux-image-amd64 >/dev/null 2>&1; t
 fi
 
 # Kernel image + headers + kbuild into the cache (apt-get download + dpkg -x; nothing is
-# installed into /boot). Uses the same code as `klp-studio verify`.
+# installed into /boot). Uses the same code as `klp-studio verify --kernel ...`.
 if [ -d node_modules/esbuild-register ]; then
-  node -r esbuild-register verify/src/prepare-main.ts
+  if [ $# -eq 0 ]; then set -- debian-12 debian-13; fi
+  node -r esbuild-register verify/src/prepare-main.ts "$@"
 else
   echo "verify/setup.sh: node_modules missing (run npm ci first); the kernel is fetched on first use"
 fi

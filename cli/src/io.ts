@@ -56,6 +56,9 @@ export function readInputFile(io: CliIO, given: string, onFolder: string): { fil
     try { fs.accessSync(file, fs.constants.R_OK); } catch (e) { throw new InputError(`${given}: ${errnoText(e)}`); }
     throw new InputError(`${given}: cannot be read`);
   }
+  // A NUL byte never occurs in a scenario, a source or JSON: this is a binary file, and
+  // parsing it would only echo its bytes back as errors.
+  if (text.includes('\0')) throw new InputError(`${given}: a binary file, not text`);
   return { file, text };
 }
 

@@ -1,9 +1,11 @@
 // `klp-studio`: the one command-line entry point. Each subcommand lives in its own file
 // under commands/ and exports `run(argv, io) => exit status`; this file owns the top-level
-// help (`--help`, `help [COMMAND]`), `--version`, and how bad usage is reported.
+// help (`--help`, `help [COMMAND]`, `help scenario`: ./scenarioHelp.ts), `--version`, and how
+// bad usage is reported.
 import { CliIO, InputError, UsageError } from './io';
+import { scenarioHelpText } from './scenarioHelp';
 import { VERSION } from '../../core/src/version';
-import { KERNEL_PROFILES } from '../../core/src/sim/kernelProfile';
+import { KERNEL_PROFILES, kernelProfileSummary } from '../../core/src/sim/kernelProfile';
 import { SIM_EVENTS_SCHEMA_VERSION } from '../../core/src/sim/events';
 
 export interface Command {
@@ -33,6 +35,7 @@ async function helpText(): Promise<string> {
   const lines = [
     'usage: klp-studio COMMAND [OPTIONS] [ARGS]',
     '       klp-studio help [COMMAND]',
+    '       klp-studio help scenario   (the .klpsim scenario language)',
     '       klp-studio --version',
     '',
     'Checks, analyses and simulates Linux kernel cumulative livepatches.',
@@ -60,6 +63,7 @@ function versionText(): string {
   return [
     `klp-studio ${VERSION}`,
     `kernel profiles (simulate --kernel): ${KERNEL_PROFILES.join(', ')}`,
+    ...kernelProfileSummary(),
     'kernel API levels (--kernel-api): upstream, state-callbacks, auto',
     `formats: sim-events v${SIM_EVENTS_SCHEMA_VERSION} (simulate --format json), verify v1, SARIF 2.1.0`,
     `node ${process.version}`,
@@ -108,6 +112,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   if (name === 'help') {
     if (!rest.length) { io.out(await helpText()); return 0; }
+    if (rest.length === 1 && rest[0] === 'scenario') { io.out(scenarioHelpText()); return 0; }
     const load = COMMANDS[rest[0]];
     if (!load || rest.length > 1) return rest.length > 1 ? usageTrouble(io, 'help takes one COMMAND') : unknownCommand(rest[0], io);
     io.out((await load()).usage.trimEnd() + '\n');

@@ -5,6 +5,7 @@
 // `klpStudio.kernelApi` and `klpStudio.analysis.maxFileSizeKB` itself; vscode-languageclient
 // reads `klpStudio.trace.server`.
 import * as vscode from 'vscode';
+import { isKernelProfileName, type KernelProfileName } from '../../core/src/sim/kernelProfile';
 
 export const SECTION = 'klpStudio';
 
@@ -14,8 +15,9 @@ export function simulateDebug(scope?: vscode.Uri): boolean {
 }
 
 /** `klpStudio.simulate.kernel`: the kernel version profile simulated (`simulate --kernel`). */
-export function simulateKernel(scope?: vscode.Uri): 'latest' | '6.1' {
-  return vscode.workspace.getConfiguration(SECTION, scope).get<string>('simulate.kernel', 'latest') === '6.1' ? '6.1' : 'latest';
+export function simulateKernel(scope?: vscode.Uri): KernelProfileName {
+  const v = vscode.workspace.getConfiguration(SECTION, scope).get<string>('simulate.kernel', 'latest');
+  return isKernelProfileName(v) ? v : 'latest';
 }
 
 /**

@@ -60,7 +60,7 @@ export interface SimulateParams {
   /** Keep pr_debug lines (initializing/completing/...) in the transcript; default true. */
   debug?: boolean;
   /** The kernel version profile simulated (`klp-studio simulate --kernel`); default 'latest'. */
-  kernel?: 'latest' | '6.1';
+  kernel?: 'latest' | '6.1' | '6.12' | '7.2';
   /** The livepatch API simulated (`klp-studio simulate --kernel-api`); default 'auto' (what the modules use). */
   kernelApi?: 'auto' | 'upstream' | 'state-callbacks';
 }

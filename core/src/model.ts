@@ -65,12 +65,40 @@ export interface Defined {
   range: Range;
 }
 
+/**
+ * A conditional-compilation branch an entry is written in (`#if` inside an initializer:
+ * both branches are read). Two entries under the same `#if` (same `at`) in different
+ * branches never exist together.
+ */
+export interface BranchCondition {
+  /** Where the `#if`/`#ifdef` line starts. */
+  at: Position;
+  /** 0 for the `#if` branch, 1 for the first `#elif`/`#else`, ... */
+  branch: number;
+  /** The directive line of the branch (`#if LINUX_VERSION_CODE < ...`, `#else`). */
+  text: string;
+  /** Where that directive line starts. */
+  directive: Position;
+}
+
+/** Whether two entries are in different branches of one `#if` (never compiled together). */
+export function exclusiveBranches(a: BranchCondition[] | undefined, b: BranchCondition[] | undefined): boolean {
+  if (!a || !b) return false;
+  return a.some((x) => b.some((y) => y.at.line === x.at.line && y.at.character === x.at.character && y.branch !== x.branch));
+}
+
 // ---------------------------------------------------------------------------------------
 // struct klp_* tables
 
 export interface KlpFunc extends Defined {
-  /** `old_name`; undefined when absent. */
+  /** The `#if` branches the entry is written in, innermost last (absent: unconditional). */
+  conditions?: BranchCondition[];
+  /**
+   * `old_name`; undefined when absent. A name the extractor cannot evaluate (a macro it
+   * cannot expand) is its source text, with `oldNameUnresolved` set.
+   */
   oldName?: string;
+  oldNameUnresolved?: boolean;
   oldNameRange?: Range;
   /** Name of the `new_func` C function; undefined when absent or not a plain name. */
   newFunc?: string;
@@ -98,8 +126,11 @@ export type CallbackKind = 'pre_patch' | 'post_patch' | 'pre_unpatch' | 'post_un
 export const CALLBACK_KINDS: readonly CallbackKind[] = ['pre_patch', 'post_patch', 'pre_unpatch', 'post_unpatch'];
 
 export interface KlpObject extends Defined {
-  /** Target module name; null for vmlinux (name absent or NULL). */
+  /** The `#if` branches the entry is written in, innermost last (absent: unconditional). */
+  conditions?: BranchCondition[];
+  /** Target module name; null for vmlinux (name absent or NULL). Unevaluated: the source text, `nameUnresolved` set. */
   name: string | null;
+  nameUnresolved?: boolean;
   nameRange?: Range;
   /** Name of the `klp_func` array in `.funcs`; undefined when absent. */
   funcsRef?: string;
@@ -109,6 +140,8 @@ export interface KlpObject extends Defined {
 }
 
 export interface KlpState extends Defined {
+  /** The `#if` branches the entry is written in, innermost last (absent: unconditional). */
+  conditions?: BranchCondition[];
   /** Resolved id (through #define); undefined when it cannot be evaluated. */
   id?: number;
   idText?: string;
@@ -123,10 +156,13 @@ export interface KlpState extends Defined {
   fields: FieldInit[];
 }
 
-/** A `struct klp_func|klp_object|klp_state NAME[] = { ..., { } };` array. */
+/**
+ * A `struct klp_func|klp_object|klp_state NAME[] = { ..., { } };` array, or a compound
+ * literal `(struct klp_func[]){ ... }` written as a field's value.
+ */
 export interface KlpArray<T> extends Defined {
   kind: 'funcs' | 'objs' | 'states';
-  /** The C variable name. */
+  /** The C variable name; for a compound literal, where it is written (`objs[0].funcs`, `patch.objs`). */
   name: string;
   nameRange: Range;
   entries: T[];
@@ -166,6 +202,12 @@ export interface KlpPatch extends Defined {
   fields: FieldInit[];
   /** `klp_enable_patch(&name)` calls. */
   enableCalls: { range: Range; inFunction: string; resultReturned: boolean }[];
+  /**
+   * For a patch declared without initializer (`static struct klp_patch patch;`, or a
+   * pointer to a kzalloc'ed one) and filled in at run time: the `.mod`/`.objs`/`.states`
+   * assignments read from the code (`patch.objs = objs;`, `patch->objs = objs;`).
+   */
+  runtimeFields?: { field: string; value: Value; range: Range; inFunction: string }[];
 }
 
 // ---------------------------------------------------------------------------------------
@@ -213,7 +255,7 @@ export interface CFunction extends Defined {
   /** Global variables assigned in the body (`x = ...`, `x++`, `*p = ...` not included). */
   globalWrites: { name: string; range: Range }[];
   /** `static` local variables declared in the body. */
-  staticLocals: { name: string; range: Range }[];
+  staticLocals: { name: string; range: Range; isConst?: boolean }[];
 }
 
 export interface MacroDef extends Defined {
@@ -298,13 +340,30 @@ export interface ModuleModel {
   moduleInit?: MacroUse;
   moduleExit?: MacroUse;
   /** Global variable definitions by name (non-function file-scope declarations). */
-  globals: Record<string, Defined & { name: string; type: string; isStatic: boolean }>;
+  globals: Record<string, Defined & { name: string; type: string; isStatic: boolean; isExtern?: boolean }>;
   /** True when a klp_patch is passed to klp_enable_patch() (the module is a livepatch). */
   isLivepatch: boolean;
   /** Which livepatch API level the source uses (§12 of the semantics document). */
   apiLevel: 'upstream' | 'state-callbacks';
   /** Files that failed to parse cleanly, with the ranges of syntax errors (first few). */
   syntaxErrors: Location[];
+  /**
+   * What the extractor could not read: syntax errors (the ones it could not read around)
+   * and generator template placeholders (`@@NAME@@`), each with the text that is there.
+   * Rules do not judge a table that holds one (core/src/rules/unreadable.ts says so instead).
+   */
+  unreadable: Unreadable[];
+  /**
+   * `klp_enable_patch(X)` calls whose X is no klp_patch variable of the module (a local
+   * pointer to a patch built at run time, as kpatch's and klp-build's init code do).
+   */
+  runtimeEnables: (Location & { inFunction: string; argText: string })[];
+}
+
+export interface Unreadable extends Location {
+  kind: 'syntax' | 'placeholder';
+  /** The text there (its first line, shortened). */
+  text: string;
 }
 
 /** Convenience accessors over a module model. */

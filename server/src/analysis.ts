@@ -20,6 +20,7 @@
 // with the unchanged modules' summaries and step analyses reused (StepMemo), so only the
 // steps that involve the edited patch are recomputed. Only files whose findings changed
 // (plus the edited module's files) are published again.
+import { cumulativeExpected } from '../../core/src/rules/cumulative';
 import { CDocument } from '../../core/src/cparse/document';
 import { extractModule, IncrementalModuleExtractor, ParsedSource } from '../../core/src/extract';
 import type { ExtractStats } from '../../core/src/extract/incremental';
@@ -355,8 +356,9 @@ export class Analyzer {
     this.models.set(key, model);
     this.current.modules++;
     // Rules about a livepatch apply to livepatch modules only (as in `klp-studio check`).
+    const cumulative = cumulativeExpected(model, [...this.models.values()], (dir) => this.host.readFile(`${dir}/klp.series`) !== undefined);
     const found = isLivepatchModule(model)
-      ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log })
+      ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log, cumulativeExpected: cumulative })
       : [];
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);

@@ -23,6 +23,8 @@ export interface ModuleCheckContext {
   kernelApi?: KernelApiOption;
   sourceText?(file: string): string | undefined;
   log?(message: string): void;
+  /** RuleContext.cumulativeExpected (core/src/rules/cumulative.ts): quiets KLP020/KLP054 outside series. */
+  cumulativeExpected?: boolean;
 }
 
 /** Findings of the single-module rules for one module. Never throws. */
@@ -33,6 +35,7 @@ export function moduleFindings(model: ModuleModel, ctx: ModuleCheckContext): Fin
       severity: ctx.severity,
       ...(ctx.kernelApi ? { kernelApi: ctx.kernelApi } : {}),
       sourceText: ctx.sourceText,
+      cumulativeExpected: ctx.cumulativeExpected,
       onRuleError: (family, e) => ctx.log?.(`rule family ${family} failed on ${model.name}: ${e instanceof Error ? e.stack : String(e)}`),
     });
   } catch (e) {

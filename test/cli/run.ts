@@ -17,8 +17,8 @@ export const CLI = path.join(ROOT, 'dist/cli.js');
 
 export interface Run { status: number | null; stdout: string; stderr: string }
 
-export function klp(args: string[], cwd = ROOT, input?: string): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120000, input });
+export function klp(args: string[], cwd = ROOT, input?: string, env?: NodeJS.ProcessEnv): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120000, input, env: env && { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

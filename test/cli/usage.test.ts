@@ -265,7 +265,7 @@ describe('klp-studio: wrong inputs, exit status and messages', function () {
       const r = klp(['timeline', 'examples/upgrade.klpsim', '--kernel', '6.1', '--kernel-api', 'upstream', '-o', out]);
       assert.equal(r.status, 0, r.stderr);
       assert.ok(fs.statSync(out).size > 0);
-      assert.match(klp(['timeline', 'examples/upgrade.klpsim', '--kernel', '5.10', '-o', out]).stderr, /--kernel must be one of latest, 6\.1 \(got '5\.10'\)/);
+      assert.match(klp(['timeline', 'examples/upgrade.klpsim', '--kernel', '5.10', '-o', out]).stderr, /--kernel must be one of latest, 6\.1, 6\.12, 7\.2 \(got '5\.10'\)/);
       const dirOut = klp(['timeline', 'examples/upgrade.klpsim', '-o', d]);
       assert.equal(dirOut.status, 2);
       assert.equal(dirOut.stderr, `klp-studio timeline: cannot write ${d}: Is a directory\n`);

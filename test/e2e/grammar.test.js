@@ -1,7 +1,7 @@
 // The .klpsim and transcript TextMate grammars (syntaxes/), tokenized by the same engine and
 // regex library VS Code uses (vscode-textmate + vscode-oniguruma, taken from the installed
 // code-server, so nothing is added to the project's dependencies). Checks the scopes of every
-// construct of docs/scenario-format.md on a scenario written for it, and that no line of the
+// construct of docs/SCENARIOS.md on a scenario written for it, and that no line of the
 // example and conformance scenarios is marked invalid. Run by scripts/e2e.mjs (step "grammar").
 'use strict';
 const assert = require('node:assert/strict');

@@ -79,7 +79,7 @@ describe('hostile workspace: the CLI', function () {
     assert.match(r.out, /step \d+: lp_acme_v2 over lp_acme_v1/);
   });
 
-  it('simulate: modules looked up through the hostile folder; a binary scenario is a line-numbered error', () => {
+  it('simulate: modules looked up through the hostile folder; a binary scenario is one line of error', () => {
     fs.writeFileSync(path.join(ws.dir, 'run.klpsim'), 'insmod acme_cache.ko\ninsmod lp_acme_v1.ko\ninsmod lp_acme_v2.ko\ncat /sys/kernel/livepatch/lp_acme_v2/enabled\n');
     const r = cli(['simulate', 'run.klpsim'], ws.dir);
     noCrash(r, 'simulate');
@@ -89,6 +89,6 @@ describe('hostile workspace: the CLI', function () {
     const b = cli(['simulate', 'binary.klpsim'], ws.dir);
     noCrash(b, 'simulate binary');
     assert.equal(b.status, 2);
-    assert.match(b.err, /^binary\.klpsim:\d+: error: .+ \(expected .+\)$/m);
+    assert.equal(b.err, 'klp-studio simulate: binary.klpsim: a binary file, not text\n');
   });
 });

@@ -11,34 +11,18 @@
 // stat. Set KLP_TEST_OFFLINE=1 to make the fetchers throw SourceUnavailable at once (callers
 // skip with the reason); otherwise a failed fetch throws with apt's words.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { privateAptOptions, type DebianSuite } from '../../verify/src/apt';
 
 export class SourceUnavailable extends Error {}
 
 export const cacheRoot = (): string => join(process.env.KLP_STUDIO_CACHE || join(homedir(), '.cache', 'klp-studio'), 'sources');
 
-const SUITES: Record<string, string> = {
-  bookworm: 'deb http://deb.debian.org/debian bookworm main',
-  'bookworm-backports': 'deb http://deb.debian.org/debian bookworm-backports main',
-  unstable: 'deb http://deb.debian.org/debian unstable main',
-};
-
-/** apt options that point apt at a private sources list and state under the cache. */
+/** apt options that point apt at a private sources list and state under the cache (verify/src/apt.ts). */
 function aptOptions(suite: string): string[] {
-  const dir = join(cacheRoot(), 'apt', suite);
-  for (const d of ['lists/partial', 'cache/archives/partial', 'etc/preferences.d', 'etc/sources.list.d']) mkdirSync(join(dir, d), { recursive: true });
-  writeFileSync(join(dir, 'etc/sources.list'), `${SUITES[suite]}\n`);
-  return [
-    '-o', `Dir::Etc::SourceList=${join(dir, 'etc/sources.list')}`,
-    '-o', `Dir::Etc::SourceParts=${join(dir, 'etc/sources.list.d')}`,
-    '-o', `Dir::Etc::PreferencesParts=${join(dir, 'etc/preferences.d')}`,
-    '-o', `Dir::State::Lists=${join(dir, 'lists')}`,
-    '-o', `Dir::Cache=${join(dir, 'cache')}`,
-    '-o', 'APT::Sandbox::User=root',
-    '-o', 'Debug::NoLocking=1',
-  ];
+  return privateAptOptions(join(cacheRoot(), 'apt', suite), suite as DebianSuite);
 }
 
 function run(cmd: string, args: string[], cwd?: string): string {

@@ -31,13 +31,15 @@ describe('verify: unified diff', () => {
 });
 
 describe('verify: the simulator runs the profile of the kernel it is compared with', () => {
-  it('6.1 (Debian 12) is simulated with --kernel 6.1, newer kernels with latest; others get the nearest profile and a note', () => {
+  it('each measured kernel is simulated with its own profile; others get the nearest measured one and a note', () => {
     assert.deepStrictEqual(simulatorProfileFor('6.1'), { profile: '6.1' });
-    assert.deepStrictEqual(simulatorProfileFor('6.13'), { profile: 'latest' });
-    assert.deepStrictEqual(simulatorProfileFor('6.15'), { profile: 'latest' });
+    assert.deepStrictEqual(simulatorProfileFor('6.12'), { profile: '6.12' });
+    assert.deepStrictEqual(simulatorProfileFor('7.2'), { profile: '7.2' });
     const near = simulatorProfileFor('6.6');
     assert.strictEqual(near.profile, '6.1');
-    assert.match(near.note ?? '', /no profile made for kernel 6\.6: it ran its nearest profile, 6\.1/);
+    assert.match(near.note ?? '', /no profile measured on kernel 6\.6: it ran the nearest measured one, 6\.1/);
+    assert.strictEqual(simulatorProfileFor('6.15').profile, '6.12');
+    assert.strictEqual(simulatorProfileFor('7.4').profile, '7.2');
   });
   const plan = planScenario('insmod lp.ko\ncat /sys/kernel/livepatch/lp/replace\ncat /sys/kernel/livepatch/lp/enabled\n');
   const real = ['% insmod lp.ko', '% cat /sys/kernel/livepatch/lp/replace', '/sys/kernel/livepatch/lp/replace: No such file or directory', '% cat /sys/kernel/livepatch/lp/enabled', '1'];
@@ -54,7 +56,7 @@ describe('verify: the simulator runs the profile of the kernel it is compared wi
     assert.ok(compareTranscripts(plan, ctx, real, [...real]).agree);
     const c = compareTranscripts(plan, { release: '6.6.0', profile: simulatorProfileFor('6.6') }, real, [...real]);
     assert.ok(c.agree);
-    assert.match(c.notes.join(), /nearest profile/);
+    assert.match(c.notes.join(), /nearest measured one/);
   });
   it('notes directives the real kernel does not enact', () => {
     const p = planScenario('#@ task w kthread sleeps-in f\ninsmod lp.ko\n');

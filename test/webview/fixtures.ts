@@ -1,5 +1,5 @@
 // Hand-written simulator runs for the timeline tests, following core/src/sim/events.ts and
-// docs/EVENTS.md. They model the kernel behaviour of ../shared/docs/kernel-livepatch-semantics.md
+// docs/EVENTS.md. They model the kernel behaviour of docs/SEMANTICS.md
 // for an upgrade with a NOP, a stalled kthread, a signal, a force, a skipped callback, a state
 // handover and a leaked shadow id; plus a reversed transition and a failed pre_patch.
 import type { FuncImpl, SimEvent, SourceRef } from '../../core/src/sim/events';

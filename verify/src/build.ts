@@ -10,8 +10,32 @@ import { nodeHost } from '../../common/src/nodeHost';
 import { cacheRoot, exec, VerifyEnvError } from './env';
 import type { KernelArtifacts, Progress } from './kernel';
 
+/** A compiler message about one of the module's own source files. */
+export interface CompilerDiagnostic { file: string; line: number; column: number; severity: 'error' | 'warning' | 'note'; message: string }
+
+/**
+ * A module the scenario loads does not compile against the kernel, with the flags of the
+ * kernel's own Kbuild (nothing added): a finding about the module, not about this machine.
+ */
+export class ModuleBuildFailed extends Error {
+  constructor(readonly module: string, readonly release: string, readonly diagnostics: CompilerDiagnostic[], readonly output: string[]) {
+    super(`module ${module} does not build against ${release}`);
+  }
+}
+
+/** gcc's `FILE:LINE:COL: severity: message` lines that name one of SOURCES. */
+export function compilerDiagnostics(lines: string[], sources: string[]): CompilerDiagnostic[] {
+  const out: CompilerDiagnostic[] = [];
+  const own = new Set(sources.map((f) => path.resolve(f)));
+  for (const l of lines) {
+    const m = /^(.+?):(\d+):(\d+): (error|warning|note): (.*)$/.exec(l);
+    if (m && own.has(path.resolve(m[1]))) out.push({ file: path.resolve(m[1]), line: Number(m[2]), column: Number(m[3]), severity: m[4] as CompilerDiagnostic['severity'], message: m[5] });
+  }
+  return out;
+}
+
 /** Bumped when the way modules are built changes (invalidates cached .ko files). */
-const BUILD_RECIPE = 'v1';
+const BUILD_RECIPE = 'v2';
 
 export interface BuiltModule {
   name: string;
@@ -21,6 +45,8 @@ export interface BuiltModule {
   sources: string[];
   /** True when it came from the cache. */
   cached: boolean;
+  /** Its Module.symvers when it exports symbols. */
+  symvers?: string;
 }
 
 /** Builds in progress in this process, by output path: concurrent runs share one build. */
@@ -74,6 +100,8 @@ interface BuildTree {
   ko: string;
   sources: string[];
   fromSources: boolean;
+  /** Where the relative paths of `files` come from (the user's folder), for messages. */
+  root?: string;
 }
 
 function treeFor(name: string, searchDirs: string[]): BuildTree {
@@ -101,21 +129,38 @@ function treeFor(name: string, searchDirs: string[]): BuildTree {
     ko = path.join(mainDir, `${name}.ko`);
   }
   files.set(path.join(mainDir, 'Kbuild'), kbuild);
-  return { files, mainDir, ko, sources: abs, fromSources: true };
+  return { files, mainDir, ko, sources: abs, fromSources: true, root };
+}
+
+/** The environment of a Kbuild run: C messages, and the kernel's extra tools (pahole from the cache). */
+function buildEnv(kernel: KernelArtifacts): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: 'C' };
+  if (kernel.buildEnv) {
+    env.PATH = [...kernel.buildEnv.path, env.PATH ?? ''].join(':');
+    env.LD_LIBRARY_PATH = [...kernel.buildEnv.libraryPath, env.LD_LIBRARY_PATH ?? ''].filter(Boolean).join(':');
+  }
+  return env;
 }
 
 /** Builds (or takes from the cache) the .ko of module NAME for KERNEL. */
-export async function buildModule(name: string, searchDirs: string[], kernel: KernelArtifacts, progress: Progress, signal?: AbortSignal): Promise<BuiltModule> {
+/**
+ * Builds (or takes from the cache) the .ko of module NAME for KERNEL. EXTRA_SYMVERS are the
+ * Module.symvers of modules built before it: the symbols they export resolve, as they do when
+ * one Kbuild builds them all (a livepatch calling an exported function of its target module).
+ */
+export async function buildModule(name: string, searchDirs: string[], kernel: KernelArtifacts, progress: Progress, signal?: AbortSignal, extraSymvers: string[] = []): Promise<BuiltModule> {
   const tree = treeFor(name, searchDirs);
   const keyParts: (string | Buffer)[] = [BUILD_RECIPE, kernel.release, kernel.headers, name];
   for (const [rel, data] of [...tree.files].sort(([a], [b]) => (a < b ? -1 : 1))) keyParts.push(rel, data);
+  for (const f of extraSymvers) keyParts.push('symvers', fs.readFileSync(f));
   const dir = path.join(cacheRoot(), 'modules', `${name}-${sha(keyParts)}`);
   const ko = path.join(dir, `${name}.ko`);
-  if (fs.existsSync(ko)) return { name, ko, fromSources: tree.fromSources, sources: tree.sources, cached: true };
-  return once(ko, () => makeModule(name, tree, dir, ko, kernel, progress, signal));
+  const symvers = path.join(dir, 'Module.symvers');
+  if (fs.existsSync(ko)) return { name, ko, fromSources: tree.fromSources, sources: tree.sources, cached: true, ...(fs.existsSync(symvers) ? { symvers } : {}) };
+  return once(ko, () => makeModule(name, tree, dir, ko, kernel, progress, signal, extraSymvers));
 }
 
-async function makeModule(name: string, tree: BuildTree, dir: string, ko: string, kernel: KernelArtifacts, progress: Progress, signal?: AbortSignal): Promise<BuiltModule> {
+async function makeModule(name: string, tree: BuildTree, dir: string, ko: string, kernel: KernelArtifacts, progress: Progress, signal: AbortSignal | undefined, extraSymvers: string[]): Promise<BuiltModule> {
   progress(`building module ${name}${tree.fromSources ? '' : ' (stand-in: no sources found)'}`);
   const work = tmpName(path.join(dir, 'build'));
   fs.rmSync(work, { recursive: true, force: true });
@@ -124,17 +169,28 @@ async function makeModule(name: string, tree: BuildTree, dir: string, ko: string
     fs.writeFileSync(path.join(work, rel), data);
   }
   const m = path.join(work, tree.mainDir);
-  const r = await exec('make', ['-C', kernel.headers, `M=${m}`, '-j2', 'modules'], { signal, timeoutMs: 10 * 60_000, env: { ...process.env, LC_ALL: 'C' } });
+  const extra = extraSymvers.length ? [`KBUILD_EXTRA_SYMBOLS=${extraSymvers.join(' ')}`] : [];
+  const r = await exec('make', ['-C', kernel.headers, `M=${m}`, ...extra, '-j2', 'modules'], { signal, timeoutMs: 10 * 60_000, env: buildEnv(kernel) });
   const built = path.join(work, tree.ko);
   if (r.code !== 0 || !fs.existsSync(built)) {
     const text = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => l.trim() && !/Skipping BTF|^make(\[\d+\])?: (Entering|Leaving)/.test(l));
-    throw new VerifyEnvError(`building module ${name} against ${kernel.release} failed:\n${text.slice(-40).map((l) => l.split(work + '/').join('')).join('\n')}`);
+    fs.rmSync(work, { recursive: true, force: true });
+    // The compiler's messages name the copies: point them at the user's own files.
+    const shown = text.map((l) => l.split(work + '/').join(tree.root ? tree.root + '/' : ''));
+    const diagnostics = tree.root ? compilerDiagnostics(shown, tree.sources) : [];
+    if (diagnostics.some((d) => d.severity === 'error')) throw new ModuleBuildFailed(name, kernel.release, diagnostics, shown.slice(-40));
+    throw new VerifyEnvError(`building module ${name} against ${kernel.release} failed:\n${shown.slice(-40).join('\n')}`);
   }
   const tmp = tmpName(ko);
+  // The exports, for the modules built after this one (written before the .ko, which marks the entry done).
+  const builtSymvers = path.join(m, 'Module.symvers');
+  const symvers = path.join(dir, 'Module.symvers');
+  const hasExports = fs.existsSync(builtSymvers) && fs.readFileSync(builtSymvers, 'utf8').trim() !== '';
+  if (hasExports) { const t = tmpName(symvers); fs.copyFileSync(builtSymvers, t); fs.renameSync(t, symvers); }
   fs.copyFileSync(built, tmp);
   fs.renameSync(tmp, ko);
   fs.rmSync(work, { recursive: true, force: true });
-  return { name, ko, fromSources: tree.fromSources, sources: tree.sources, cached: false };
+  return { name, ko, fromSources: tree.fromSources, sources: tree.sources, cached: false, ...(hasExports ? { symvers } : {}) };
 }
 
 /** Where klpctl.c is: beside the sources (verify/guest) or beside the bundle (dist/../verify/guest). */

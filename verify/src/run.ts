@@ -9,20 +9,29 @@ import * as path from 'node:path';
 import { planScenario, type VerifyPlan } from '../../core/src/verify/plan';
 import { GUEST_KLPCTL, GUEST_MODULE_DIR, initScript } from '../../core/src/verify/initScript';
 import { realTranscript, type RealRun } from '../../core/src/verify/transcript';
-import { buildKlpctl, buildModule, type BuiltModule } from './build';
+import { buildKlpctl, buildModule, ModuleBuildFailed, type BuiltModule } from './build';
 import { cpioArchive, type CpioEntry } from './cpio';
 import { checkHostTools, VerifyEnvError, which } from './env';
-import { customKernel, debianKernel, type KernelArtifacts, type Progress } from './kernel';
+import { customKernel, debianKernel, type DebianKernelName, type KernelArtifacts, type Progress } from './kernel';
 import { boot } from './qemu';
 import { pvhKernel } from './pvh';
 
 /** The scenario itself is not usable (exit status 2). */
 export class VerifyInputError extends Error {}
 
+/** Modules the scenario loads do not compile against the kernel: findings, the scenario is not run (exit status 1). */
+export class ModulesDoNotBuild extends Error {
+  constructor(readonly kernel: KernelArtifacts, readonly failures: ModuleBuildFailed[]) {
+    super(`${failures.map((f) => f.module).join(', ')} ${failures.length === 1 ? 'does' : 'do'} not build against ${kernel.release}`);
+  }
+}
+
 export interface VerifyOptions {
   scenarioPath: string;
   /** Extra module search folders (the scenario's own folder is always searched first). */
   searchDirs: string[];
+  /** Which Debian kernel to fetch and boot (default debian-12), unless kernelImage is given. */
+  kernel?: DebianKernelName;
   kernelImage?: string;
   kernelBuild?: string;
   smp?: number;
@@ -97,14 +106,24 @@ export async function runOnRealKernel(o: VerifyOptions): Promise<VerifyRun> {
   if (o.kernelImage || o.kernelBuild) {
     if (!o.kernelImage || !o.kernelBuild) throw new VerifyInputError('--kernel-image and --kernel-build go together');
   }
-  const kernel = o.kernelImage ? customKernel(o.kernelImage, o.kernelBuild!) : await debianKernel(progress, o.signal);
+  const kernel = o.kernelImage ? customKernel(o.kernelImage, o.kernelBuild!) : await debianKernel(progress, o.signal, o.kernel ?? 'debian-12');
   const searchDirs = [path.dirname(path.resolve(o.scenarioPath)), ...o.searchDirs.map((d) => path.resolve(d))];
   const modules: BuiltModule[] = [];
-  for (const name of plan.modules) modules.push(await buildModule(name, searchDirs, kernel, progress, o.signal));
+  const failed: ModuleBuildFailed[] = [];
+  for (const name of plan.modules) {
+    try {
+      const symvers = modules.map((m) => m.symvers).filter((f): f is string => !!f);
+      modules.push(await buildModule(name, searchDirs, kernel, progress, o.signal, symvers));
+    } catch (e) {
+      if (!(e instanceof ModuleBuildFailed)) throw e;
+      failed.push(e);
+    }
+  }
+  if (failed.length) throw new ModulesDoNotBuild(kernel, failed);
   const klpctl = await buildKlpctl(progress, o.signal);
   const settleMs = o.settleMs ?? 3000;
   // Debian's kernel: boot its uncompressed PVH image when it can be made (saves the xz decompression).
-  const bootImage = kernel.profile === 'debian-12' ? (await pvhKernel(kernel.vmlinuz, path.join(path.dirname(kernel.vmlinuz), 'vmlinux-pvh'))) ?? kernel.vmlinuz : kernel.vmlinuz;
+  const bootImage = kernel.profile.startsWith('debian-') ? (await pvhKernel(kernel.vmlinuz, path.join(path.dirname(kernel.vmlinuz), 'vmlinux-pvh'))) ?? kernel.vmlinuz : kernel.vmlinuz;
   const init = initScript(plan, { settleMs });
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'klp-verify-'));

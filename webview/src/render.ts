@@ -141,9 +141,17 @@ export class TimelineView {
     this.select(this.state.slot, { scroll: true, announce: false });
   }
 
-  /** The current view state (for VS Code's webview state and tests). */
+  /**
+   * The current view state (for VS Code's webview state and tests). `zoom` only when the user
+   * chose one: a fitted zoom is not kept, so a restored or refreshed view fits its width again.
+   */
   viewState(): ViewState {
-    return { ...this.state, zoom: this.zoom };
+    return { ...this.state, zoom: this.state.zoom };
+  }
+
+  /** The zoom in use (pixels per step), fitted or chosen. */
+  currentZoom(): number {
+    return this.zoom;
   }
 
   // -------------------------------------------------------------------------------------
@@ -214,12 +222,27 @@ export class TimelineView {
     });
     this.els.main.addEventListener('mouseleave', () => this.hideTip());
     this.els.main.addEventListener('scroll', () => this.hideTip());
+    // Lay out again when the timeline's own box changes width (the panel widened or narrowed,
+    // the editor group split): a fitted zoom is refitted, the label column follows the width.
     const w = this.root.ownerDocument.defaultView;
     let pending = 0;
-    w?.addEventListener('resize', () => {
+    let lastWidth = this.root.clientWidth;
+    const relayout = () => {
+      pending = 0;
+      const width = this.root.clientWidth;
+      if (!this.model || width === lastWidth) return;
+      lastWidth = width;
+      if (this.state.zoom === undefined) this.zoom = this.fitZoom();
+      this.renderGrid();
+      this.select(this.state.slot, { scroll: true, announce: false });
+    };
+    const schedule = () => {
+      if (!w) return;
       if (pending) w.clearTimeout(pending);
-      pending = w.setTimeout(() => { pending = 0; if (this.model && this.state.zoom === undefined) { this.zoom = this.fitZoom(); this.renderGrid(); this.select(this.state.slot, { scroll: true, announce: false }); } }, 120);
-    });
+      pending = w.setTimeout(relayout, 60);
+    };
+    if (w && typeof w.ResizeObserver === 'function') new w.ResizeObserver(schedule).observe(this.root);
+    else w?.addEventListener('resize', schedule);
   }
 
   private action(act: string): void {
@@ -335,7 +358,8 @@ export class TimelineView {
     this.updateLabelWidth();
     const n = this.model?.slots.length ?? 1;
     const width = (this.els.main.clientWidth || 1024) - this.labelW - 28;
-    return Math.max(MIN_ZOOM, Math.min(48, Math.floor((width / Math.max(1, n)) * 100) / 100));
+    // Up to MAX_ZOOM: a short run at full width fills the width instead of leaving it empty.
+    return Math.max(MIN_ZOOM, Math.min(MAX_ZOOM, Math.floor((width / Math.max(1, n)) * 100) / 100));
   }
 
   private setZoom(z: number, anchorX?: number, fit = false): void {

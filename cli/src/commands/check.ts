@@ -11,6 +11,7 @@ import { initParser } from '../../../core/src/cparse/parser';
 import { loadProject } from '../../../core/src/workspace/project';
 import { runModuleRules, RULES } from '../../../core/src/rules';
 import { isLivepatchModule } from '../../../core/src/rules/context';
+import { cumulativeExpected } from '../../../core/src/rules/cumulative';
 import { sortFindings, type Finding } from '../../../core/src/findings';
 import { formatJson, formatSarif, formatText } from '../../../core/src/report/formats';
 import { nodeHost } from '../../../common/src/nodeHost';
@@ -82,9 +83,13 @@ export const command: Command = {
     const findings: Finding[] = [];
     // Rules about a livepatch apply to livepatch modules only: the livepatch core and other
     // kernel code that merely mention the API get nothing.
+    const inDeclaredSeries = (dir: string) => host.readFile(path.join(dir, 'klp.series')) !== undefined;
     for (const m of project.modules) {
       if (!isLivepatchModule(m)) continue;
-      findings.push(...runModuleRules(m, { lookupFunction: (name) => project.functions.get(name) ?? [], kernelApi }));
+      findings.push(...runModuleRules(m, {
+        lookupFunction: (name) => project.functions.get(name) ?? [], kernelApi,
+        cumulativeExpected: cumulativeExpected(m, project.modules, inDeclaredSeries),
+      }));
     }
     if (!args.flags.has('--no-series')) {
       findings.push(...seriesFindingsForFiles(project.seriesFiles, host, project.modules, { kernelApi }));

@@ -1,6 +1,6 @@
-// `klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1] [--no-debug] [--format text|json]`:
+// `klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1|6.12|7.2] [--no-debug] [--format text|json]`:
 // runs a `.klpsim` scenario through the transition simulator (core/src/sim) and prints the
-// transcript (byte for byte as scenario-format.md specifies) or the JSON events.
+// transcript (byte for byte as docs/SCENARIOS.md specifies) or the JSON events.
 // `--series DIR [--from N] [--to M] [--print-scenario]` runs the series' generated upgrade
 // scenario instead (../simulateSeries.ts).
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import { SIM_EVENTS_SCHEMA_VERSION, type SimRunDocument } from '../../../core/sr
 import { nodeHost } from '../../../common/src/nodeHost';
 import { GENERATED_NAME, runSeriesUpgrade } from '../simulateSeries';
 
-const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1]
+const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1|6.12|7.2]
                   [--kernel-api LEVEL] [--no-debug] [--format text|json]
        klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario]
                   [the options above]
@@ -23,10 +23,13 @@ what the kernel would log. Modules are looked up in the scenario's folder
 in its name?) is a plain module, said on stderr as a FILE:LINE: note: line.
 
   --path DIR           another folder with module sources (repeatable)
-  --kernel latest|6.1  the kernel simulated: latest (default, the newest
-                       upstream behaviour) or 6.1 (Debian 12: no replace or
-                       stack_order sysfs files, 6.1's wording of parameter
-                       errors)
+  --kernel K           the kernel simulated, one of the measured kernels:
+                       6.1 (Debian 12: no replace or stack_order sysfs
+                       files), 6.12 (Debian 13: replace, no stack_order),
+                       7.2 (both files; a duplicate function fails with
+                       EBUSY; old_sympos 0 = 1), or latest (the default:
+                       the newest measured kernel, 7.2); 'klp-studio
+                       --version' lists them, docs/FIDELITY.md the facts
   --kernel-api LEVEL   the livepatch API: upstream, state-callbacks (the
                        proposal of semantics §12, docs/STATE-CALLBACKS.md) or
                        auto (default: state-callbacks iff a loaded module

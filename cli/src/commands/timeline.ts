@@ -16,8 +16,8 @@ import type { TimelineInput } from '../../../core/src/timeline/input';
 import { nodeHost } from '../../../common/src/nodeHost';
 
 const USAGE = `usage: klp-studio timeline SCENARIO -o FILE.html [--path DIR]...
-                  [--kernel latest|6.1] [--kernel-api LEVEL] [--no-debug]
-                  [--title TEXT]
+                  [--kernel latest|6.1|6.12|7.2] [--kernel-api LEVEL]
+                  [--no-debug] [--title TEXT]
 
 Runs a .klpsim scenario on the simulated kernel and writes its transition
 timeline as one self-contained HTML file (open it in any browser; nothing is
@@ -27,7 +27,8 @@ and --kernel-api go to simulate then).
 
   -o, --output FILE    where to write the HTML ('-' for standard output)
   --path DIR           another folder with module sources (repeatable)
-  --kernel latest|6.1  the kernel simulated (as for 'klp-studio simulate')
+  --kernel K           the kernel simulated: latest, 6.1, 6.12 or 7.2 (as
+                       for 'klp-studio simulate')
   --kernel-api LEVEL   upstream, state-callbacks or auto (as for simulate)
   --no-debug           leave out pr_debug lines from the transcript
   --title TEXT         the heading (default: the scenario path)

@@ -1,7 +1,7 @@
 // `klp-studio verify SCENARIO`: runs a `.klpsim` scenario on a real Linux kernel (Debian
-// 12's 6.1 under QEMU, or --kernel-image/--kernel-build) and on the simulator, prints both
-// transcripts and their unified diff; the simulator runs the kernel version profile of the
-// kernel booted (6.1 for Debian 12: core/src/sim/kernelProfile.ts). Exit 0 when they
+// 12's 6.1 or Debian 13's 6.12 under QEMU, or --kernel-image/--kernel-build) and on the
+// simulator, prints both transcripts and their unified diff; the simulator runs the kernel
+// version profile of the kernel booted (core/src/sim/kernelProfile.ts). Exit 0 when they
 // agree, 1 when they differ, 2 for bad usage or a malformed scenario, 3 when this machine
 // cannot run the check (with what is missing and how to install it), 130 when cancelled.
 // A progress line on the terminal; Ctrl-C cancels and cleans up. The host side lives in
@@ -15,14 +15,16 @@ import { compareTranscripts, simulatorProfileFor, type Comparison } from '../../
 import { transcriptText } from '../../../core/src/verify/transcript';
 import { nodeHost } from '../../../common/src/nodeHost';
 import { VerifyCancelled, VerifyEnvError } from '../../../verify/src/env';
-import { runOnRealKernel, VerifyInputError, type VerifyRun } from '../../../verify/src/run';
+import { DEBIAN_KERNELS, expectedVersionOf } from '../../../verify/src/kernel';
+import { ModulesDoNotBuild, runOnRealKernel, VerifyInputError, type VerifyRun } from '../../../verify/src/run';
 
 const USAGE = `usage: klp-studio verify SCENARIO [--path DIR]... [--diff | --no-diff]
                   [--format text|json] [OPTIONS]
 
 Runs the scenario on a real kernel under QEMU and on the simulator (with its
-profile of the kernel booted: 6.1 for Debian 12), and prints the real
-transcript, the simulated one and a unified diff (simulator -> real kernel).
+profile of the kernel booted: 6.1 for Debian 12, 6.12 for Debian 13), and
+prints the real transcript, the simulated one and a unified diff (simulator ->
+real kernel).
 Modules are looked up as 'simulate' does (the scenario's folder, then every
 --path DIR), built with Kbuild against the kernel's headers and cached with the
 kernel in ~/.cache/klp-studio/verify (or $KLP_STUDIO_CACHE). '#@' directives are
@@ -33,8 +35,12 @@ simulator-only: they are not enacted (docs/VERIFY.md).
   --no-diff             only run the real kernel and print its transcript
   --format text|json    output format (default text)
 options:
-  --kernel debian-12    Debian 12's kernel, fetched with apt-get download
-                        (the default)
+  --kernel debian-12    Debian 12's kernel (6.1), fetched with apt-get
+                        download (the default)
+  --kernel debian-13    Debian 13's kernel series (6.12) from
+                        bookworm-backports, fetched through a private apt
+                        configuration in the cache (with pahole if it is not
+                        installed)
   --kernel-image FILE   boot this bzImage instead, with
   --kernel-build DIR    its build tree (both or neither)
   --smp N               guest CPUs (default 1: transitions finish inside each
@@ -47,9 +53,11 @@ options:
                         print it
   --progress            progress as 'verify: progress: ...' lines on stderr
                         (for editors; on a terminal a progress line is shown)
-exit status: 0 the transcripts agree (or --no-diff), 1 they differ, 2 bad usage
+exit status: 0 the transcripts agree (or --no-diff), 1 they differ or a module
+the scenario loads does not compile (the compiler's errors), 2 bad usage
 or scenario, 3 this machine cannot run the check (missing tools, no network,
-build error, VM timeout: stderr says what is missing), 130 cancelled`;
+a build that fails outside the module's sources, VM timeout: stderr says what
+is missing), 130 cancelled`;
 
 const OPTIONS = {
   valued: ['--path', '--format', '--timeout', '--kernel', '--kernel-image', '--kernel-build', '--smp', '--accel'],
@@ -72,6 +80,35 @@ interface JsonReport {
   runDir?: string;
 }
 
+/**
+ * Modules the scenario loads do not compile against the kernel (with its own Kbuild's
+ * flags): the compiler's errors are the findings, as gcc-style lines with the user's paths
+ * (JSON: `build`, with an empty real transcript); the scenario is not run. Exit 1.
+ */
+function reportBuildFailures(io: CliIO, e: ModulesDoNotBuild, o: { format: 'text' | 'json'; given: string; simulated?: string[]; simKernel: KernelProfileName }): number {
+  const rel = (f: string) => (path.relative(io.cwd, f).startsWith('..') ? f : path.relative(io.cwd, f));
+  const lines = e.failures.flatMap((f) => f.diagnostics.map((d) => `${rel(d.file)}:${d.line}:${d.column}: ${d.severity}: ${d.message}`));
+  const note = `${e.message} with the flags of the kernel's own Kbuild: the scenario was not run (fix the module, or verify with a scenario that does not load it)`;
+  if (o.format === 'json') {
+    const report = {
+      schema: 'klp-studio/verify', version: 1, scenario: o.given,
+      kernel: { profile: e.kernel.profile, release: e.kernel.release, version: e.kernel.version },
+      agree: false,
+      real: { transcript: [] as string[], steps: [] as unknown[] },
+      simulated: o.simulated ? { transcript: o.simulated, kernel: o.simKernel } : null,
+      diff: '', notes: [note, ...lines], directives: [], modules: [],
+      build: e.failures.map((f) => ({ module: f.module, release: f.release, diagnostics: f.diagnostics.map((d) => ({ ...d, file: rel(d.file) })) })),
+      timings: { prepareMs: 0, vmMs: 0, totalMs: 0 },
+    };
+    io.out(JSON.stringify(report, null, 1) + '\n');
+  } else {
+    io.out(`== does not build against ${e.kernel.release} (the kernel's own Kbuild flags, nothing added): ${e.failures.map((f) => f.module).join(', ')}\n`);
+    io.out(lines.join('\n') + '\n');
+  }
+  io.err(`klp-studio verify: ${note}\n`);
+  return 1;
+}
+
 /** Whether to diff with the simulator: --diff (the default) or --no-diff, the last one given wins. */
 export function wantsDiff(argv: string[]): boolean {
   const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
@@ -91,7 +128,7 @@ export const command: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, OPTIONS.valued, OPTIONS.switches);
     const format = choice(args, '--format', ['text', 'json'] as const, 'text');
-    choice(args, '--kernel', ['debian-12'] as const, 'debian-12');
+    const kernelName = choice(args, '--kernel', DEBIAN_KERNELS, 'debian-12');
     const accel = choice(args, '--accel', ['tcg', 'kvm'] as const, 'tcg');
     if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? `one SCENARIO expected (got ${args.positionals.map((p) => `'${p}'`).join(', ')})` : 'missing SCENARIO');
     const num = (name: string, min: number): number | undefined => {
@@ -112,9 +149,9 @@ export const command: Command = {
     const withSim = wantsDiff(argv);
 
     // The simulator first: it validates the scenario (and is instant). It runs the profile
-    // of Debian 12's kernel; once the booted kernel's version is known, again if that differs.
+    // of the kernel asked for; once the booted kernel's version is known, again if that differs.
     let simulated: string[] | undefined;
-    let simKernel: KernelProfileName = '6.1';
+    let simKernel: KernelProfileName = simulatorProfileFor(image ? 'custom' : expectedVersionOf(kernelName)).profile;
     const simulate = (kernel: KernelProfileName) => simulateFile(file, text, dirs, nodeHost, { debug: true, kernel });
     if (withSim) {
       await initParser();
@@ -135,13 +172,14 @@ export const command: Command = {
     let run: VerifyRun;
     try {
       run = await runOnRealKernel({
-        scenarioPath: file, searchDirs: dirs, kernelImage: image && path.resolve(io.cwd, image), kernelBuild: build && path.resolve(io.cwd, build),
+        scenarioPath: file, searchDirs: dirs, kernel: kernelName, kernelImage: image && path.resolve(io.cwd, image), kernelBuild: build && path.resolve(io.cwd, build),
         smp, accel, timeoutS, keep: flag(args, '--keep'), signal: controller.signal, progress,
       });
     } catch (e) {
       if (io.isTTY && !lineProgress) io.err('\r\x1b[K');
       if (e instanceof VerifyCancelled) { io.err('klp-studio verify: cancelled\n'); return 130; }
       if (e instanceof VerifyInputError) { io.err(`klp-studio verify: ${e.message}\n`); return 2; }
+      if (e instanceof ModulesDoNotBuild) return reportBuildFailures(io, e, { format, given, simulated, simKernel });
       if (e instanceof VerifyEnvError) { io.err(`klp-studio verify: ${e.message}\n`); return 3; }
       throw e;
     } finally {

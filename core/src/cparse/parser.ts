@@ -151,5 +151,34 @@ export function prepareSource(text: string): PreparedSource {
     blank(ensure(), m.index, end);
     attributes.push({ name, offset: m.index, length: end - m.index });
   }
+  // Iterator macros used as loops (`list_for_each_entry(pos, head, member) { ... }`): the
+  // grammar sees a call followed by a block, a syntax error in most kernel code. The name
+  // becomes `while` (same length, padded): `while (pos, head, member) { ... }` is a loop
+  // over a comma expression, and the calls in the body stay where they are. Only where a
+  // statement starts, judged on the name's own line (edited lines are prepared alone).
+  if (text.includes('for_each')) {
+    FOR_EACH_RE.lastIndex = 0;
+    for (let m = FOR_EACH_RE.exec(text); m; m = FOR_EACH_RE.exec(text)) {
+      const lineStart = text.lastIndexOf('\n', m.index) + 1;
+      const before = text.slice(lineStart, m.index).trimEnd();
+      if (before.startsWith('#')) continue;
+      if (before !== '' && !/([;{})]|\belse|\bdo)$/.test(before)) continue;
+      const c = ensure();
+      c[m.index] = 'w'; c[m.index + 1] = 'h'; c[m.index + 2] = 'i'; c[m.index + 3] = 'l'; c[m.index + 4] = 'e';
+      for (let i = m.index + 5; i < m.index + m[1].length; i++) c[i] = ' ';
+    }
+  }
+  // Generator template placeholders (`@@KLP_PATCHES_OBJS@@`, filled in by a script before
+  // the build): blanked so the code around them parses; the extractor reports each one.
+  if (text.includes('@@')) {
+    PLACEHOLDER_RE.lastIndex = 0;
+    for (let m = PLACEHOLDER_RE.exec(text); m; m = PLACEHOLDER_RE.exec(text)) blank(ensure(), m.index, m.index + m[0].length);
+  }
   return { text: chars ? chars.join('') : text, attributes };
 }
+
+/** An iterator macro called where a statement starts (checked by the caller). */
+const FOR_EACH_RE = /\b([A-Za-z_]\w*for_each\w*)[ \t]*\(/g;
+
+/** A template placeholder of a livepatch generator (SUSE's kernel-livepatch: `@@NAME@@`). */
+export const PLACEHOLDER_RE = /@@[A-Za-z_]\w*@@/g;

@@ -5,11 +5,11 @@
 import type { SyntaxNode, Tree } from '../cparse/parser';
 import type { DocumentStep } from '../cparse/document';
 import type {
-  CallSite, CFunction, CParam, FieldInit, IncludeRef, KlpArray, KlpCallbackRefs, KlpFunc, KlpObject, KlpPatch,
+  BranchCondition, CallSite, CFunction, CParam, FieldInit, IncludeRef, KlpArray, KlpCallbackRefs, KlpFunc, KlpObject, KlpPatch,
   KlpState, MacroDef, MacroUse, ModuleParam, Range, ShadowCall, ShadowOp, StateCall, Value,
 } from '../model';
 import { LineIndex } from '../text';
-import { evalMacroText, evalNode, ValueScope } from './values';
+import { evalMacroText, evalNode, expandMacros, macroString, ValueScope } from './values';
 
 /** A parsed file as extraction needs it. */
 export interface ParsedSource {
@@ -27,6 +27,8 @@ export interface GlobalFact {
   name: string;
   type: string;
   isStatic: boolean;
+  /** An `extern` declaration: the variable is defined elsewhere. */
+  isExtern?: boolean;
   file: string;
   range: Range;
   initText?: string;
@@ -51,6 +53,11 @@ export interface ItemFacts {
   stateArrays?: KlpArray<KlpState>[];
   params?: ModuleParam[];
   macroUses?: (MacroUse & { name: string })[];
+  /**
+   * Syntax errors the extractor read around (a name written `__stringify(X) "suffix"`, which
+   * the C grammar cannot parse before preprocessing): not reported as unreadable.
+   */
+  recovered?: Range[];
 }
 
 /** The body facts of one function definition (filled on demand). */
@@ -59,7 +66,7 @@ export interface BodyFacts {
   returns: { value?: Value; range: Range }[];
   finalReturn?: Value;
   globalWrites: { name: string; range: Range }[];
-  staticLocals: { name: string; range: Range }[];
+  staticLocals: { name: string; range: Range; isConst?: boolean }[];
   shadowCalls: ShadowCall[];
   stateCalls: StateCall[];
   /** Assignments `VAR.FIELD = value;` (klp_patch fields set at run time). */
@@ -99,9 +106,48 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
       const value = c.childForFieldName('value');
       if (!d || !value || d.type !== 'field_designator') continue;
       const field = d.namedChild(0)?.text ?? d.text.replace(/^\./, '');
+      const errors = c.children.filter((x): x is SyntaxNode => !!x && x.type === 'ERROR' && x.startIndex > d.endIndex);
+      if (errors.length) {
+        // `.old_name = __stringify(PREFIX) "name"`: the grammar cannot parse a macro call
+        // next to a string; read the value's whole text through the macros instead.
+        const eq = c.children.find((x) => x?.type === '=');
+        const start = eq ? eq.endIndex : errors[0].startIndex;
+        const raw = text.slice(start, c.endIndex).trim();
+        const name = macroString(raw, scope);
+        if (name !== undefined) {
+          const from = start + (text.slice(start, c.endIndex).length - text.slice(start, c.endIndex).trimStart().length);
+          out.push({ field, value: { kind: 'string', value: name, text: raw }, range: R(c), valueRange: lines.range(from, from + raw.length) });
+          for (const e of errors) (facts.recovered ??= []).push(R(e));
+          continue;
+        }
+      }
       out.push({ field, value: evalNode(value, text, scope), range: R(c), valueRange: R(value) });
     }
     return out;
+  };
+  /** The value node of `.FIELD = value` in an initializer list. */
+  const valueNodeOf = (list: SyntaxNode, field: string): SyntaxNode | undefined => {
+    for (const c of list.namedChildren) {
+      if (c?.type !== 'initializer_pair') continue;
+      const d = c.childrenForFieldName('designator')[0];
+      if (d?.type === 'field_designator' && (d.namedChild(0)?.text ?? '') === field) return c.childForFieldName('value') ?? undefined;
+    }
+    return undefined;
+  };
+  /**
+   * `.FIELD = (struct klp_func[]){ ... }`: a compound-literal array, read like a named one.
+   * Its name says where it is written (`objs[0].funcs`); the entry refers to it by that name.
+   */
+  const compoundArray = <E>(kind: 'funcs' | 'objs' | 'states', list: SyntaxNode, field: string, owner: string, entry: (l: SyntaxNode, owner: string) => E): KlpArray<E> | undefined => {
+    const v = valueNodeOf(list, field);
+    if (v?.type !== 'compound_literal_expression') return undefined;
+    const type = v.childForFieldName('type');
+    const init = v.childForFieldName('value');
+    const struct = type?.childForFieldName('type');
+    const want = kind === 'funcs' ? 'klp_func' : kind === 'objs' ? 'klp_object' : 'klp_state';
+    if (!type || !init || init.type !== 'initializer_list' || struct?.type !== 'struct_specifier' || struct.childForFieldName('name')?.text !== want) return undefined;
+    const sizeNode = type.descendantsOfType('abstract_array_declarator')[0]?.childForFieldName('size') ?? undefined;
+    return klpArray(kind, R(v), `${owner}.${field}`, R(type), init, entry, sizeNode);
   };
   const callbacksOf = (fields: FieldInit[], list: SyntaxNode | undefined): KlpCallbackRefs => {
     const refs: KlpCallbackRefs = { ranges: {} };
@@ -121,12 +167,13 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
   const get = (fields: FieldInit[], name: string) => fields.find((f) => f.field === name);
   const refName = (v: Value | undefined) => (v?.kind === 'ident' || v?.kind === 'address' ? v.name : undefined);
 
-  const klpArray = <E>(kind: 'funcs' | 'objs' | 'states', decl: SyntaxNode, nameNode: SyntaxNode, list: SyntaxNode, entry: (l: SyntaxNode) => E): KlpArray<E> => {
+  const klpArray = <E>(kind: 'funcs' | 'objs' | 'states', declRange: Range, name: string, nameRange: Range, list: SyntaxNode, entry: (l: SyntaxNode, owner: string) => E, size: SyntaxNode | null | undefined): KlpArray<E> => {
     const entries: E[] = [];
     let terminated = false;
     let terminatorRange: Range | undefined;
     let earlyTerminator: KlpArray<E>['earlyTerminator'];
     const items = list.namedChildren.filter((c): c is SyntaxNode => !!c && c.type !== 'comment');
+    const directives = directivesIn(text, list.startIndex, list.endIndex);
     items.forEach((item, i) => {
       if (item.type !== 'initializer_list') return;
       const empty = item.namedChildren.every((c) => !c || c.type === 'comment') || /^\{\s*(0\s*)?\}$/.test(T(item).replace(/\/\*[\s\S]*?\*\//g, ''));
@@ -142,12 +189,15 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
         if (i < items.length - 1) earlyTerminator = { range: R(item), ignoredEntries: 0 };
         return;
       }
-      entries.push(entry(item));
+      const e = entry(item, `${name}[${entries.length}]`);
+      if (directives.length) {
+        const conditions = branchesAt(directives, item.startIndex, lines);
+        if (conditions.length) (e as { conditions?: BranchCondition[] }).conditions = conditions;
+      }
+      entries.push(e);
     });
     // `name[N]` with fewer initializers: the rest is zero, so the array is terminated.
     let declaredLength: number | undefined;
-    const arr = nameNode.parent?.type === 'array_declarator' ? nameNode.parent : undefined;
-    const size = arr?.childForFieldName('size');
     if (size) {
       const v = evalNode(size, text, scope);
       if (v.kind === 'number' && Number.isSafeInteger(v.value) && v.value >= 0) declaredLength = v.value;
@@ -156,7 +206,7 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
     if (earlyTerminator && !earlyTerminator.ignoredEntries) earlyTerminator = undefined;
     const close = list.lastChild;
     const closeRange = close && close.type === '}' ? R(close) : lines.range(list.endIndex, list.endIndex);
-    const out: KlpArray<E> = { kind, file: src.path, range: R(decl), name: nameNode.text, nameRange: R(nameNode), entries, terminated, terminatorRange, closeBraceRange: closeRange };
+    const out: KlpArray<E> = { kind, file: src.path, range: declRange, name, nameRange, entries, terminated, terminatorRange, closeBraceRange: closeRange };
     if (declaredLength !== undefined) out.declaredLength = declaredLength;
     if (earlyTerminator) out.earlyTerminator = earlyTerminator;
     return out;
@@ -167,23 +217,36 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
     const on = get(fields, 'old_name');
     const nf = get(fields, 'new_func');
     const sp = get(fields, 'old_sympos');
-    return {
+    const f: KlpFunc = {
       file: src.path, range: R(l), fields,
       oldName: on?.value.kind === 'string' ? on.value.value : undefined, oldNameRange: on?.valueRange,
       newFunc: refName(nf?.value), newFuncRange: nf?.valueRange,
       oldSympos: sp?.value.kind === 'number' ? sp.value.value : 0,
     };
+    // A name the extractor cannot evaluate keeps its source text (it still names the
+    // function in the series analysis), marked as unresolved.
+    if (on && on.value.kind !== 'string' && on.value.kind !== 'null') { f.oldName = on.value.text; f.oldNameUnresolved = true; }
+    // `.new_func = KLP_SYSCALL_SYM(klp_newuname)`: a function named through a macro.
+    if (nf && !f.newFunc && nf.value.kind === 'expr' && /^\w+\s*\(/.test(nf.value.text)) {
+      const name = expandMacros(nf.value.text, scope);
+      if (name && /^[A-Za-z_]\w*$/.test(name)) f.newFunc = name;
+    }
+    return f;
   };
-  const objEntry = (l: SyntaxNode): KlpObject => {
+  const objEntry = (l: SyntaxNode, owner: string): KlpObject => {
     const fields = fieldInits(l);
     const nm = get(fields, 'name');
     const fu = get(fields, 'funcs');
-    return {
+    const lit = compoundArray('funcs', l, 'funcs', owner, funcEntry);
+    if (lit) push('funcArrays', lit);
+    const o: KlpObject = {
       file: src.path, range: R(l), fields,
       name: nm?.value.kind === 'string' ? nm.value.value : nm && nm.value.kind !== 'null' ? nm.value.text : null,
-      nameRange: nm?.valueRange, funcsRef: refName(fu?.value), funcsRange: fu?.valueRange,
+      nameRange: nm?.valueRange, funcsRef: lit ? lit.name : refName(fu?.value), funcsRange: fu?.valueRange,
       callbacks: callbacksOf(fields, l),
     };
+    if (nm && nm.value.kind !== 'string' && nm.value.kind !== 'null') o.nameUnresolved = true;
+    return o;
   };
   const stateEntry = (l: SyntaxNode): KlpState => {
     const fields = fieldInits(l);
@@ -224,6 +287,7 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
   function extractDeclaration(decl: SyntaxNode) {
     const type = decl.childForFieldName('type');
     const isStatic = decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    const isExtern = decl.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'extern');
     const structName = type?.type === 'struct_specifier' ? type.childForFieldName('name')?.text : undefined;
     for (const d of decl.childrenForFieldName('declarator')) {
       if (!d) continue;
@@ -240,19 +304,29 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
       let nameNode: SyntaxNode | null | undefined = declarator;
       while (nameNode && nameNode.type !== 'identifier') nameNode = nameNode.childForFieldName('declarator') ?? nameNode.namedChild(0);
       if (!nameNode) continue;
-      push('globals', { name: nameNode.text, type: type ? T(type) : '', isStatic, file: src.path, range: R(decl), initText: init ? T(init) : undefined });
+      const g: GlobalFact = { name: nameNode.text, type: type ? T(type) : '', isStatic, file: src.path, range: R(decl), initText: init ? T(init) : undefined };
+      if (isExtern) g.isExtern = true;
+      push('globals', g);
       if (!structName || !KLP_STRUCTS.has(structName)) continue;
+      const size = nameNode.parent?.type === 'array_declarator' ? nameNode.parent.childForFieldName('size') : undefined;
       if (structName === 'klp_patch') {
-        const fields = init?.type === 'initializer_list' ? fieldInits(init) : [];
+        const list = init?.type === 'initializer_list' ? init : undefined;
+        const fields = list ? fieldInits(list) : [];
+        const objs = list && compoundArray('objs', list, 'objs', nameNode.text, objEntry);
+        const states = list && compoundArray('states', list, 'states', nameNode.text, stateEntry);
+        if (objs) push('objArrays', objs);
+        if (states) push('stateArrays', states);
         push('patches', {
           file: src.path, range: R(decl), name: nameNode.text, nameRange: R(nameNode), declarationOnly: !init, fields,
-          mod: get(fields, 'mod')?.value, objsRef: refName(get(fields, 'objs')?.value), statesRef: refName(get(fields, 'states')?.value),
+          mod: get(fields, 'mod')?.value, objsRef: objs ? objs.name : refName(get(fields, 'objs')?.value), statesRef: states ? states.name : refName(get(fields, 'states')?.value),
           replace: { initial: get(fields, 'replace'), assignments: [] }, enableCalls: [],
         });
-      } else if (init?.type === 'initializer_list') {
-        if (structName === 'klp_func') push('funcArrays', klpArray('funcs', decl, nameNode, init, funcEntry));
-        else if (structName === 'klp_object') push('objArrays', klpArray('objs', decl, nameNode, init, objEntry));
-        else if (structName === 'klp_state') push('stateArrays', klpArray('states', decl, nameNode, init, stateEntry));
+      } else if (init?.type === 'initializer_list' && size !== undefined) {
+        // (`size` is null for `name[]`, undefined for a scalar: a scalar klp_object is the
+        // split-module proposal's form, not an array.)
+        if (structName === 'klp_func') push('funcArrays', klpArray('funcs', R(decl), nameNode.text, R(nameNode), init, funcEntry, size));
+        else if (structName === 'klp_object') push('objArrays', klpArray('objs', R(decl), nameNode.text, R(nameNode), init, objEntry, size));
+        else if (structName === 'klp_state') push('stateArrays', klpArray('states', R(decl), nameNode.text, R(nameNode), init, stateEntry, size));
       }
     }
   }
@@ -298,6 +372,46 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
       break;
   }
   return facts;
+}
+
+/** A conditional directive line inside an initializer (the parser sees it blanked). */
+interface Directive {
+  offset: number;
+  kind: 'if' | 'else' | 'endif';
+  text: string;
+}
+
+const DIRECTIVE_LINE = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|elifdef|elifndef)\b.*$/gm;
+
+/** The conditional directives in TEXT[from, to), in order. */
+function directivesIn(text: string, from: number, to: number): Directive[] {
+  const slice = text.slice(from, to);
+  if (!slice.includes('#')) return [];
+  const out: Directive[] = [];
+  DIRECTIVE_LINE.lastIndex = 0;
+  for (let m = DIRECTIVE_LINE.exec(slice); m; m = DIRECTIVE_LINE.exec(slice)) {
+    const word = m[1];
+    const kind = word.startsWith('if') ? 'if' : word === 'endif' ? 'endif' : 'else';
+    const line = m[0].trim();
+    out.push({ offset: from + m.index + (m[0].length - m[0].trimStart().length), kind, text: line.length > 80 ? line.slice(0, 80) + '…' : line });
+  }
+  return out;
+}
+
+/** The branches open at OFFSET (innermost last). */
+function branchesAt(directives: Directive[], offset: number, lines: LineIndex): BranchCondition[] {
+  const stack: BranchCondition[] = [];
+  for (const d of directives) {
+    if (d.offset >= offset) break;
+    if (d.kind === 'if') {
+      const at = lines.positionAt(d.offset);
+      stack.push({ at, branch: 0, text: d.text, directive: at });
+    } else if (d.kind === 'else' && stack.length) {
+      const top = stack[stack.length - 1];
+      stack[stack.length - 1] = { ...top, branch: top.branch + 1, text: d.text, directive: lines.positionAt(d.offset) };
+    } else if (d.kind === 'endif') stack.pop();
+  }
+  return stack;
 }
 
 /** Builds a CFunction's signature from a definition (or a prototype's function_declarator). */
@@ -384,12 +498,13 @@ export function extractBody(fn: CFunction, body: SyntaxNode, src: ParsedSource, 
   for (const d of of('declaration')) {
     if (!d) continue;
     const isStaticLocal = d.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    const isConst = isStaticLocal && d.namedChildren.some((c) => c?.type === 'type_qualifier' && c.text === 'const');
     for (const dd of d.childrenForFieldName('declarator')) {
       let id: SyntaxNode | null | undefined = dd;
       while (id && id.type !== 'identifier') id = id.childForFieldName('declarator') ?? id.namedChild(0);
       if (!id) continue;
       locals.add(id.text);
-      if (isStaticLocal) facts.staticLocals.push({ name: id.text, range: R(dd) });
+      if (isStaticLocal) facts.staticLocals.push(isConst ? { name: id.text, range: R(dd), isConst } : { name: id.text, range: R(dd) });
     }
   }
 
@@ -464,6 +579,16 @@ export function extractBody(fn: CFunction, body: SyntaxNode, src: ParsedSource, 
     if (!w) continue;
     const lhs = w.type === 'assignment_expression' ? w.childForFieldName('left') : w.childForFieldName('argument');
     if (!lhs) continue;
+    // `patch->replace = true;` through a (global) pointer: a klp_patch field set at run time.
+    if (w.type === 'assignment_expression' && lhs.type === 'field_expression' && lhs.child(1)?.type === '->') {
+      const arg = lhs.childForFieldName('argument');
+      const field = lhs.childForFieldName('field')?.text;
+      const right = w.childForFieldName('right');
+      if (arg?.type === 'identifier' && field && right && !locals.has(arg.text)) {
+        facts.fieldAssignments.push({ variable: arg.text, field, value: evalNode(right, text, scope), range: R(w), inFunction: name });
+      }
+      continue;
+    }
     const b = baseOf(lhs);
     if (!b || locals.has(b.base.text)) continue;
     facts.globalWrites.push({ name: b.base.text, range: R(w) });
@@ -504,8 +629,9 @@ function allocChecked(call: SyntaxNode, body: SyntaxNode, text: string): boolean
   if (!variable) return false;
   const after = text.slice(call.endIndex, body.endIndex);
   const v = variable.replace(/[^\w]/g, '\\$&');
-  // `!v`, `v == NULL`, `if (v)`, `likely(v)`, `v ? ... : ...`, `v && ...`, `IS_ERR_OR_NULL(v)`, `WARN_ON(!v)`.
-  return new RegExp(`(!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*NULL|NULL\\s*[!=]=\\s*${v}\\b|if\\s*\\(\\s*${v}\\s*\\)|\\blikely\\(\\s*${v}\\s*\\)|(^|[^\\w.>*])${v}\\s*(\\?|&&)|IS_ERR_OR_NULL\\(\\s*${v}\\s*\\)|WARN_ON\\(\\s*!\\s*${v})`).test(after);
+  // `!v`, `v == NULL`, `if (v)`, `likely(v)`, `v ? ... : ...`, `v && ...`, `IS_ERR_OR_NULL(v)`, `WARN_ON(!v)`,
+  // or `return v;` (a wrapper: its callers check what it returns).
+  return new RegExp(`(\\breturn\\s*\\(?\\s*${v}\\s*\\)?\\s*;|!\\s*${v}\\b|\\b${v}\\s*[!=]=\\s*NULL|NULL\\s*[!=]=\\s*${v}\\b|if\\s*\\(\\s*${v}\\s*\\)|\\blikely\\(\\s*${v}\\s*\\)|(^|[^\\w.>*])${v}\\s*(\\?|&&)|IS_ERR_OR_NULL\\(\\s*${v}\\s*\\)|WARN_ON\\(\\s*!\\s*${v})`).test(after);
 }
 
 export { evalMacroText };

@@ -15,7 +15,8 @@
 // copied out of the file text so that old texts of a long editing session are not kept.
 // Body facts are computed for the functions an analysis can ask about only, and cached too.
 import type { SyntaxNode, Tree } from '../cparse/parser';
-import type { CFunction, KlpPatch, MacroDef, ModuleModel, Position, Range } from '../model';
+import type { CFunction, KlpPatch, MacroDef, MacroUse, ModuleModel, Position, Range, Unreadable } from '../model';
+import { PLACEHOLDER_RE } from '../cparse/parser';
 import { LineIndex } from '../text';
 import { CONTAINER_DEPTH, CONTAINER_TYPES, extractBody, extractItem, ITEM_TYPES } from './file';
 import type { BodyFacts, GlobalFact, ItemFacts, ParsedSource } from './file';
@@ -31,6 +32,11 @@ interface Entry {
   facts: ItemFacts;
   /** ERROR nodes in the item (itself included), in tree order; at most MAX_ERRORS. */
   errors: Range[];
+  /**
+   * What the extractor could not read in the item: its ERROR nodes except those it read
+   * around (ItemFacts.recovered), and the places of MISSING tokens (`int x = ;`).
+   */
+  unreadable: Range[];
   /** Body facts of a function definition, once asked for. */
   body: BodyFacts | undefined;
   /** Which facts it has (K_* bits): the per-update passes test these, not the facts' varied shapes. */
@@ -60,8 +66,8 @@ function kindsOf(type: string, f: ItemFacts): number {
 }
 
 /** A cache entry (always the same shape). */
-function makeEntry(type: string, start: Position, facts: ItemFacts, errors: Range[], body?: BodyFacts): Entry {
-  return { type, start, facts, errors, body, kinds: kindsOf(type, facts) };
+function makeEntry(type: string, start: Position, facts: ItemFacts, errors: Range[], unreadable: Range[], body?: BodyFacts): Entry {
+  return { type, start, facts, errors, unreadable, body, kinds: kindsOf(type, facts) };
 }
 
 /** An item of the current tree. `node` only when it was read from the tree this update. */
@@ -133,7 +139,7 @@ export class IncrementalModuleExtractor {
     const model: ModuleModel = {
       name, files: files.map((f) => f.path), patches: [], funcArrays: [], objArrays: [], stateArrays: [],
       functions: {}, macros: {}, params: [], shadowCalls: [], stateCalls: [], includes: [], moduleInfo: [],
-      globals: {}, isLivepatch: false, apiLevel: 'upstream', syntaxErrors: [],
+      globals: {}, isLivepatch: false, apiLevel: 'upstream', syntaxErrors: [], unreadable: [], runtimeEnables: [],
     };
     this.stats = newStats();
     const t0 = performance.now();
@@ -362,7 +368,7 @@ export class IncrementalModuleExtractor {
     let old = reuse.take(src.text.slice(startIndex, endIndex));
     // Same text is not always the same tree where syntax errors are involved (recovery
     // depends on the context): items with errors, before or now, are read again.
-    if (old && (old.type !== type || old.errors.length || node().hasError)) old = undefined;
+    if (old && (old.type !== type || old.errors.length || old.unreadable.length || node().hasError)) old = undefined;
     const item: Item = { entry: undefined, startIndex, endIndex, node: undefined };
     if (old) {
       const start = lines.positionAt(startIndex);
@@ -396,10 +402,13 @@ export class IncrementalModuleExtractor {
         if (errors.length >= MAX_ERRORS) break;
       }
     }
-    if (!ITEM_TYPES.has(type)) return makeEntry(type, lines.positionAt(node.startIndex), {}, errors);
+    const found = node.hasError ? errorRanges(node, lines) : [];
+    if (!ITEM_TYPES.has(type)) return makeEntry(type, lines.positionAt(node.startIndex), {}, errors, found);
     this.stats.extracted++;
     const facts = extractItem(node, src, scope);
-    return makeEntry(type, lines.positionAt(node.startIndex), this.detach ? copyDeep(facts) : facts, errors);
+    // Errors the extractor read around are not unreadable.
+    const unreadable = facts.recovered ? found.filter((r) => !facts.recovered!.some((x) => sameRange(x, r))) : found;
+    return makeEntry(type, lines.positionAt(node.startIndex), this.detach ? copyDeep(facts) : facts, errors, unreadable);
   }
 
   private bodyOf(entry: Entry, item: Item, src: ParsedSource, state: FileState, scope: ValueScope): BodyFacts | undefined {
@@ -459,6 +468,18 @@ export class IncrementalModuleExtractor {
       return acc;
     });
 
+    // `module_init(fn)` written without its semicolon (it expands to declarations that need
+    // none): the grammar makes an ERROR of such lines; they are read as the macro calls they are.
+    const macroMarkStarts = states.map((state, i) => {
+      const spans: Range[] = [];
+      for (const mk of state.marks) {
+        if (!macroLinesOnly(files[i].text.slice(mk.startIndex, mk.endIndex))) continue;
+        for (const u of macroUsesIn(files[i], mk)) perFile[i].macroUses.push(u);
+        spans.push(mk.range);
+      }
+      return spans;
+    });
+
     // Body facts for the functions an analysis can ask about (see CFunction.hasBodyFacts).
     const queue: string[] = [];
     const want = (n: string | undefined) => { if (n && where.has(n)) queue.push(n); };
@@ -508,6 +529,9 @@ export class IncrementalModuleExtractor {
       model.stateCalls.push(...acc.stateCalls);
       for (const inc of acc.includes) model.includes.push({ ...inc });
       model.syntaxErrors.push(...syntaxErrorsOf(states[i]).map((range) => ({ file: files[i].path, range })));
+      const read = macroMarkStarts[i];
+      const inRead = (r: Range) => read.some((x) => !isBefore(r.start, x.start) && !isBefore(x.end, r.end));
+      model.unreadable.push(...unreadableOf(files[i], unreadableRangesOf(states[i]).filter((r) => !inRead(r))));
       for (const sig of acc.functions) {
         const fn = withBody.get(sig) ?? sig;
         const prev = model.functions[fn.name];
@@ -540,10 +564,22 @@ export class IncrementalModuleExtractor {
     const byName = new Map<string, ModuleModel['patches'][number]>();
     for (const p of model.patches) if (!p.declarationOnly || !byName.has(p.name)) byName.set(p.name, p);
     for (const out of perFile) {
-      for (const c of out.enableCalls) byName.get(c.variable)?.enableCalls.push({ range: c.range, inFunction: c.inFunction, resultReturned: c.resultReturned });
+      for (const c of out.enableCalls) {
+        const p = byName.get(c.variable);
+        if (p) p.enableCalls.push({ range: c.range, inFunction: c.inFunction, resultReturned: c.resultReturned });
+        else model.runtimeEnables.push({ file: files[perFile.indexOf(out)].path, range: c.range, inFunction: c.inFunction, argText: c.variable });
+      }
       for (const a of out.fieldAssignments) {
         const p = byName.get(a.variable);
-        if (p && a.field === 'replace') p.replace.assignments.push({ value: a.value, range: a.range, inFunction: a.inFunction });
+        if (!p) continue;
+        if (a.field === 'replace') p.replace.assignments.push({ value: a.value, range: a.range, inFunction: a.inFunction });
+        // A patch declared without initializer and filled in at run time: what is assigned.
+        if (p.declarationOnly && (a.field === 'objs' || a.field === 'states' || a.field === 'mod')) {
+          (p.runtimeFields ??= []).push({ field: a.field, value: a.value, range: a.range, inFunction: a.inFunction });
+          const ref = a.value.kind === 'ident' || a.value.kind === 'address' ? a.value.name : undefined;
+          if (a.field === 'objs' && ref && !p.objsRef) p.objsRef = ref;
+          if (a.field === 'states' && ref && !p.statesRef) p.statesRef = ref;
+        }
       }
     }
     model.isLivepatch = model.patches.some((p) => p.enableCalls.length > 0);
@@ -571,7 +607,7 @@ const MODULE_MACROS: Record<string, 'info' | 'license' | 'init' | 'exit' | undef
 const globalsCache = new WeakMap<GlobalFact, ModuleModel['globals'][string]>();
 function modelGlobal(g: GlobalFact): ModuleModel['globals'][string] {
   let m = globalsCache.get(g);
-  if (!m) globalsCache.set(g, (m = { name: g.name, type: g.type, isStatic: g.isStatic, file: g.file, range: g.range }));
+  if (!m) globalsCache.set(g, (m = { name: g.name, type: g.type, isStatic: g.isStatic, file: g.file, range: g.range, ...(g.isExtern ? { isExtern: true } : {}) }));
   return m;
 }
 /** Item types whose facts read values (macros, parameters): extracted once the scope is known. */
@@ -587,6 +623,105 @@ function syntaxErrorsOf(state: FileState): Range[] {
     const item = state.items[i];
     while (m < state.marks.length && (!item || state.marks[m].startIndex <= item.startIndex)) out.push(state.marks[m++].range);
     const e = item?.entry?.errors;
+    if (e) for (const r of e) out.push(r);
+  }
+  return out.slice(0, MAX_ERRORS);
+}
+
+/** ERROR and MISSING nodes under NODE (not inside an ERROR), in tree order; at most MAX_ERRORS. */
+function errorRanges(node: SyntaxNode, lines: LineIndex): Range[] {
+  const out: Range[] = [];
+  const cursor = node.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      if (descend && cursor.gotoFirstChild()) { /* down */ } else if (cursor.gotoNextSibling()) { /* across */ } else {
+        let up = false;
+        while (cursor.gotoParent()) {
+          if (cursor.currentNode.id === node.id) break;
+          if (cursor.gotoNextSibling()) { up = true; break; }
+        }
+        if (!up) break;
+      }
+      const n = cursor.currentNode;
+      descend = true;
+      if (n.type === 'ERROR' || n.isMissing) {
+        // A MISSING token has no width: report the position where it is missing.
+        out.push(lines.range(n.startIndex, n.isMissing ? n.startIndex : n.endIndex));
+        descend = false;
+        if (out.length >= MAX_ERRORS) break;
+      } else if (!n.hasError) descend = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+  if (node.type === 'ERROR' && !out.length) out.push(lines.range(node.startIndex, node.endIndex));
+  return out;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+const MODULE_MACRO_LINE = /^(module_init|module_exit|late_initcall|device_initcall|MODULE_[A-Z_]+)\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)\s*;?$/;
+
+/** Whether TEXT is only module macro calls, one per line (possibly without semicolons). */
+function macroLinesOnly(text: string): boolean {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.length > 0 && lines.length <= 50 && lines.every((l) => MODULE_MACRO_LINE.test(l));
+}
+
+/** The module macro calls of an ERROR region made only of them. */
+function macroUsesIn(src: ParsedSource, mark: ErrorMark): (MacroUse & { name: string })[] {
+  const out: (MacroUse & { name: string })[] = [];
+  let offset = mark.startIndex;
+  for (const raw of src.text.slice(mark.startIndex, mark.endIndex).split('\n')) {
+    const lead = raw.length - raw.trimStart().length;
+    const line = raw.trim();
+    const m = MODULE_MACRO_LINE.exec(line);
+    if (m) {
+      const args = m[2].split(',').map((a) => a.trim()).map((a) => (/^".*"$/.test(a) ? a.slice(1, -1) : a));
+      out.push({ file: src.path, range: src.lines!.range(offset + lead, offset + lead + line.length), args, name: m[1] });
+    }
+    offset += raw.length + 1;
+  }
+  return out;
+}
+
+function isBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Longest text shown for an unreadable region. */
+const UNREADABLE_TEXT = 60;
+
+/** What could not be read in a file: its syntax errors and its template placeholders, in source order. */
+function unreadableOf(src: ParsedSource, errors: Range[]): Unreadable[] {
+  const lines = src.lines!;
+  const lineText = (r: Range) => {
+    const from = lines.offsetAt({ line: r.start.line, character: 0 });
+    const eol = src.text.indexOf('\n', from);
+    const t = src.text.slice(from, eol < 0 ? src.text.length : eol).trim();
+    return t.length > UNREADABLE_TEXT ? t.slice(0, UNREADABLE_TEXT) + '…' : t;
+  };
+  const out: Unreadable[] = errors.map((range) => ({ file: src.path, range, kind: 'syntax' as const, text: lineText(range) }));
+  if (src.text.includes('@@')) {
+    const re = new RegExp(PLACEHOLDER_RE.source, 'g');
+    for (let m = re.exec(src.text); m && out.length < 2 * MAX_ERRORS; m = re.exec(src.text)) {
+      out.push({ file: src.path, range: lines.range(m.index, m.index + m[0].length), kind: 'placeholder', text: m[0] });
+    }
+  }
+  return out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** What could not be read in a file, in tree order: ERROR containers and the items' own unreadable ranges. */
+function unreadableRangesOf(state: FileState): Range[] {
+  const out: Range[] = [];
+  let m = 0;
+  for (let i = 0; i <= state.items.length && out.length < MAX_ERRORS; i++) {
+    const item = state.items[i];
+    while (m < state.marks.length && (!item || state.marks[m].startIndex <= item.startIndex)) out.push(state.marks[m++].range);
+    const e = item?.entry?.unreadable;
     if (e) for (const r of e) out.push(r);
   }
   return out.slice(0, MAX_ERRORS);
@@ -737,7 +872,10 @@ function moveEntry(e: Entry, start: Position): Entry {
   } else if (f.globals && only === 1) {
     facts = { globals: f.globals.map((g) => ({ ...g, range: range(g.range) })) };
   } else facts = copyDeep(f, false, move);
-  return { type: e.type, start, facts, errors: e.errors.length ? e.errors.map(range) : e.errors, body: e.body && copyDeep(e.body, false, move), kinds: e.kinds };
+  return {
+    type: e.type, start, facts, errors: e.errors.length ? e.errors.map(range) : e.errors, unreadable: e.unreadable.length ? e.unreadable.map(range) : e.unreadable,
+    body: e.body && copyDeep(e.body, false, move), kinds: e.kinds,
+  };
 }
 
 /** Copies a string out of the (large) text it was sliced from. */

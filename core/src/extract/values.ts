@@ -138,8 +138,12 @@ export function evalNode(node: SyntaxNode, original: string, scope: ValueScope):
       return n === undefined ? { kind: 'expr', text } : { kind: 'number', value: n, text };
     }
     case 'string_literal':
-    case 'concatenated_string':
-      return evalMacroText(text, scope).kind === 'string' ? evalMacroText(text, scope) : { kind: 'expr', text };
+    case 'concatenated_string': {
+      const v = evalMacroText(text, scope);
+      if (v.kind === 'string') return v;
+      const name = macroString(text, scope);
+      return name !== undefined ? { kind: 'string', value: name, text } : { kind: 'expr', text };
+    }
     case 'true':
     case 'false':
       return { kind: 'bool', value: node.type === 'true', text };
@@ -166,7 +170,128 @@ export function evalNode(node: SyntaxNode, original: string, scope: ValueScope):
     }
     default: {
       const v = evalMacroText(text, scope);
-      return v.kind === 'number' || v.kind === 'string' ? v : { kind: 'expr', text };
+      if (v.kind === 'number' || v.kind === 'string') return v;
+      if (node.type === 'call_expression') {
+        const name = macroString(text, scope);
+        if (name !== undefined) return { kind: 'string', value: name, text };
+      }
+      return { kind: 'expr', text };
     }
   }
 }
+
+/** A string made by macros (`__stringify(x)`, a function-like #define), else undefined. */
+export function macroString(text: string, scope: ValueScope): string | undefined {
+  if (text.length > MAX_EXPANSION) return undefined;
+  const names = text.match(/[A-Za-z_]\w*/g) ?? [];
+  if (!names.some((n) => n === '__stringify' || (Object.prototype.hasOwnProperty.call(scope.macros, n) && scope.macros[n].params))) return undefined;
+  const expanded = expandMacros(text, scope);
+  if (expanded === undefined) return undefined;
+  const v = evalMacroText(expanded, scope);
+  return v.kind === 'string' ? v.value : undefined;
+}
+
+/** Longest text the macro expander produces (generated names are short; hostile input is not). */
+const MAX_EXPANSION = 2000;
+const PP_TOKEN = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[A-Za-z_]\w*|\d\w*|##|#|\s+|./g;
+
+/**
+ * Expands the macros of TEXT as the preprocessor would for a name: object-like and
+ * function-like `#define`s of the module (`#x` stringizes, `##` pastes), and the kernel's
+ * `__stringify(x)` (its argument expanded first). Returns undefined when nothing was
+ * expanded or the text cannot be expanded (unbalanced, too deep, too long): the caller
+ * keeps the source text. Never throws.
+ */
+export function expandMacros(text: string, scope: ValueScope): string | undefined {
+  if (text.length > MAX_EXPANSION) return undefined;
+  let changed = false;
+  const expand = (src: string, disabled: Set<string>, depth: number): string | undefined => {
+    if (depth > 16) return undefined;
+    const toks = src.match(PP_TOKEN) ?? [];
+    let out = '';
+    for (let i = 0; i < toks.length; i++) {
+      const t = toks[i];
+      if (!/^[A-Za-z_]\w*$/.test(t) || disabled.has(t)) { out += t; continue; }
+      const m = Object.prototype.hasOwnProperty.call(scope.macros, t) ? scope.macros[t] : undefined;
+      const isStringify = t === '__stringify' && !m;
+      if (!m && !isStringify) { out += t; continue; }
+      if (m && !m.params) {
+        const body = expand(m.body, new Set([...disabled, t]), depth + 1);
+        if (body === undefined) return undefined;
+        out += body;
+        changed = true;
+        continue;
+      }
+      // Function-like: needs `(` next (blanks allowed), else it is a plain name.
+      let j = i + 1;
+      while (j < toks.length && /^\s+$/.test(toks[j])) j++;
+      if (toks[j] !== '(') { out += t; continue; }
+      const args: string[] = [];
+      let depthP = 0;
+      let cur = '';
+      let k = j + 1;
+      for (; k < toks.length; k++) {
+        const a = toks[k];
+        if (a === '(') depthP++;
+        else if (a === ')') { if (depthP === 0) break; depthP--; }
+        else if (a === ',' && depthP === 0) { args.push(cur.trim()); cur = ''; continue; }
+        cur += a;
+      }
+      if (k >= toks.length) return undefined; // unbalanced
+      args.push(cur.trim());
+      i = k;
+      changed = true;
+      if (isStringify) {
+        const inner = expand(args.join(', '), disabled, depth + 1);
+        if (inner === undefined) return undefined;
+        out += JSON.stringify(inner.replace(/\s+/g, ' ').trim());
+        continue;
+      }
+      const params = m!.params!;
+      const variadic = params.length && /\.\.\.$/.test(params[params.length - 1]);
+      const names = params.map((p) => (p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, '')));
+      const argOf = (name: string): string | undefined => {
+        const idx = names.indexOf(name);
+        if (idx < 0) return undefined;
+        if (variadic && idx === names.length - 1) return args.slice(idx).join(', ');
+        return args[idx] ?? '';
+      };
+      // Substitution: `#p` stringizes the raw argument, `a ## b` pastes raw arguments,
+      // any other parameter is replaced by its expanded argument; then the result is rescanned.
+      const body = m!.body.match(PP_TOKEN) ?? [];
+      let sub = '';
+      for (let b = 0; b < body.length; b++) {
+        const bt = body[b];
+        if (bt === '#') {
+          let n = b + 1;
+          while (n < body.length && /^\s+$/.test(body[n])) n++;
+          const raw = argOf(body[n] ?? '');
+          if (raw !== undefined) { sub += JSON.stringify(raw.replace(/\s+/g, ' ')); b = n; continue; }
+          sub += bt;
+          continue;
+        }
+        if (bt === '##') { sub = sub.replace(/\s+$/, ''); let n = b + 1; while (n < body.length && /^\s+$/.test(body[n])) n++; const raw = argOf(body[n] ?? ''); sub += raw ?? body[n] ?? ''; b = n; continue; }
+        let n = b + 1;
+        while (n < body.length && /^\s+$/.test(body[n])) n++;
+        const raw = argOf(bt);
+        if (raw === undefined) { sub += bt; continue; }
+        if (body[n] === '##') { sub += raw; continue; }
+        const e = expand(raw, disabled, depth + 1);
+        if (e === undefined) return undefined;
+        sub += e;
+      }
+      const again = expand(sub, new Set([...disabled, t]), depth + 1);
+      if (again === undefined) return undefined;
+      out += again;
+      if (out.length > MAX_EXPANSION) return undefined;
+    }
+    return out;
+  };
+  try {
+    const r = expand(text, new Set(), 0);
+    return changed && r !== undefined ? r.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+

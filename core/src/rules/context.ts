@@ -3,7 +3,7 @@
 // navigation over the model (which object a replacement belongs to, what a callback can
 // reach). Everything here reads the model only: no tree walks, no I/O.
 import type { Fix, Finding, RelatedInfo, Severity, TextEdit } from '../findings';
-import type { CallSite, CFunction, FieldInit, KlpArray, KlpFunc, KlpObject, KlpPatch, ModuleModel, Position, Range } from '../model';
+import type { BranchCondition, CallSite, CFunction, FieldInit, KlpArray, KlpFunc, KlpObject, KlpPatch, ModuleModel, Position, Range } from '../model';
 import { findArray } from '../model';
 import { ruleInfo } from './catalogue';
 
@@ -26,6 +26,13 @@ export interface RuleContext {
    * what each module's source uses; see ./stateApi.ts (semantics §12).
    */
   kernelApi?: 'auto' | 'upstream' | 'state-callbacks';
+  /**
+   * Whether this module is expected to be cumulative: it is in a declared series, or its
+   * folder holds cumulative patches (`cumulativeExpected()` in ./cumulative.ts computes it
+   * from the modules loaded with it). Unknown or false: a patch that does not replace is a
+   * demo, a test or a patch meant to stack, and KLP020/KLP054 stay quiet about it.
+   */
+  cumulativeExpected?: boolean;
   /** Told when a rule family throws on an unexpected model shape (tests assert it never is). */
   onRuleError?(family: string, error: unknown): void;
 }
@@ -40,10 +47,11 @@ export class Reporter {
     return this.ctx.severity?.[code] !== 'off';
   }
 
-  add(code: string, file: string, range: Range, message: string, extra?: { related?: RelatedInfo[]; fixes?: Fix[]; tags?: Finding['tags'] }): void {
+  add(code: string, file: string, range: Range, message: string, extra?: { related?: RelatedInfo[]; fixes?: Fix[]; tags?: Finding['tags']; severity?: Severity }): void {
     const set = this.ctx.severity?.[code];
     if (set === 'off') return;
-    const severity = set ?? ruleInfo(code)?.severity ?? 'warning';
+    // extra.severity: a rule's weaker verdict when it cannot be sure (settings still win).
+    const severity = set ?? extra?.severity ?? ruleInfo(code)?.severity ?? 'warning';
     const f: Finding = { code, severity, message, file, range };
     if (extra?.related?.length) f.related = extra.related;
     if (extra?.fixes?.length) f.fixes = extra.fixes;
@@ -62,7 +70,7 @@ export function definedPatches(m: ModuleModel): KlpPatch[] {
 
 /** Whether the module is a livepatch (it defines or enables a klp_patch). */
 export function isLivepatchModule(m: ModuleModel): boolean {
-  return m.isLivepatch || definedPatches(m).length > 0;
+  return m.isLivepatch || definedPatches(m).length > 0 || m.runtimeEnables.length > 0;
 }
 
 /** A klp_func entry with the array and the object it belongs to (when an object names the array). */
@@ -152,6 +160,16 @@ export function before(a: Position, b: Position): boolean {
 export function where(file: string, range: Range): string {
   const base = file.replace(/\\/g, '/').split('/').pop() ?? file;
   return `${base}:${range.start.line + 1}`;
+}
+
+/**
+ * ` (only when compiled with '#if X', line N)` for an entry written inside `#if` branches
+ * (both branches are read, so a finding may hold in one of them only), else ''.
+ */
+export function branchNote(conditions: BranchCondition[] | undefined): string {
+  if (!conditions?.length) return '';
+  const c = conditions[conditions.length - 1];
+  return ` (only when compiled with '${c.text}', line ${c.directive.line + 1})`;
 }
 
 export function plural(n: number, word: string): string {

@@ -12,14 +12,16 @@ import { replacementRules } from './replacements';
 import { shadowRules } from './shadow';
 import { stateApiAdjust, stateApiRules } from './stateApi';
 import { stateRules } from './states';
+import { runtimeRules } from './runtime';
 import { structureRules } from './structure';
+import { ABSENCE_RULES, readCompletely, unreadableRules } from './unreadable';
 
 export { RULES, ruleInfo } from './catalogue';
 export type { RuleInfo } from './catalogue';
 export type { RuleContext } from './context';
 
 const FAMILIES: ((m: ModuleModel, out: Reporter) => void)[] = [
-  structureRules, replacementRules, cumulativeRules, callbackRules, stateRules, shadowRules, pitfallRules, stateApiRules,
+  structureRules, replacementRules, cumulativeRules, callbackRules, stateRules, shadowRules, pitfallRules, stateApiRules, unreadableRules, runtimeRules,
 ];
 
 /** A context with no workspace facts (no other modules, default severities). */
@@ -39,5 +41,7 @@ export function runModuleRules(model: ModuleModel, ctx: RuleContext = EMPTY_CONT
       ctx.onRuleError?.(family.name, e);
     }
   }
-  return sortFindings(stateApiAdjust(model, out.findings, ctx.kernelApi));
+  // Part of the module could not be read: no claim that something is missing from all of it.
+  const found = readCompletely(model) ? out.findings : out.findings.filter((f) => !ABSENCE_RULES.includes(f.code));
+  return sortFindings(stateApiAdjust(model, found, ctx.kernelApi));
 }

@@ -21,7 +21,7 @@ export function replacementRules(m: ModuleModel, out: Reporter): void {
           const word = notrace ? 'notrace' : 'inline';
           const edit = removeWordEdit(out.ctx, fn.file, fn.range.start, fn.nameRange.start, word);
           out.add('KLP010', fn.file, fn.nameRange,
-            `replacement function '${fn.name}' is declared ${notrace ? 'notrace' : "'inline' (which the kernel defines to imply notrace)"}: it cannot be traced, and a later patch cannot patch it cleanly. Remove '${notrace ? 'notrace' : 'inline'}'.`,
+            `replacement function '${fn.name}' is declared ${notrace ? 'notrace' : "'inline' (which the kernel defines to imply notrace)"}: the function tracer and kprobes cannot see it, so the patched code cannot be traced or probed in production. (Livepatching itself is not affected: later patches hook the original function's entry, not the replacement.) Remove '${notrace ? 'notrace' : 'inline'}' unless that is intended.`,
             { related: [{ file: entry.file, range: refRange, message: `used as new_func for '${entry.oldName ?? '?'}'` }],
               fixes: edit ? [{ title: `Remove '${word}'`, edits: [edit], preferred: true }] : undefined });
         }

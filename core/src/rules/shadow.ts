@@ -5,6 +5,7 @@
 import type { CallSite, CFunction, ModuleModel, ShadowCall } from '../model';
 import { CALLBACK_KINDS } from '../model';
 import { before, callAt, calleeRange, isLivepatchModule, reachable, Reporter, where } from './context';
+import { moduleIsCumulative } from './cumulative';
 
 /** Calls that may sleep. */
 const SLEEPS = /^(mutex_lock\w*|down|down_interruptible|down_killable|down_read\w*|down_write\w*|msleep\w*|ssleep|usleep_range\w*|schedule|schedule_timeout\w*|wait_event\w*|wait_for_completion\w*|might_sleep|cond_resched|vmalloc\w*|vzalloc\w*|kvmalloc\w*|kvzalloc\w*|copy_from_user|copy_to_user|get_user|put_user|synchronize_rcu\w*|synchronize_net|flush_work|flush_workqueue|cancel_work_sync|cancel_delayed_work_sync|kthread_stop|request_firmware\w*)$/;
@@ -54,6 +55,8 @@ export function shadowRules(m: ModuleModel, out: Reporter): void {
     for (const [, calls] of byId) {
       const first = calls.find((c) => ALLOCS.has(c.op));
       if (!first || calls.some((c) => c.op === 'free' || c.op === 'free_all')) continue;
+      // An id that is a parameter of a wrapper is whatever its callers pass: not one id.
+      if (calls.every((c) => c.inFunction && m.functions[c.inFunction] && idIsParameter(m.functions[c.inFunction], c))) continue;
       out.add('KLP051', first.file, first.idRange,
         `shadow id ${first.idText} is allocated but never freed by this patch: the variables outlive it. Free them with klp_shadow_free() where the object goes away, and klp_shadow_free_all(${first.idText}, ...) in a post_unpatch callback.`);
     }
@@ -103,8 +106,9 @@ export function shadowRules(m: ModuleModel, out: Reporter): void {
     }
   }
 
-  // KLP054: frees in module_exit instead of post_unpatch.
-  if (out.on('KLP054') && m.moduleExit?.args[0] && isLivepatchModule(m)) {
+  // KLP054: frees in module_exit instead of post_unpatch. Only where a cumulative successor
+  // can take the variables over: for a patch that stacks, rmmod after disable frees them.
+  if (out.on('KLP054') && m.moduleExit?.args[0] && isLivepatchModule(m) && (moduleIsCumulative(m) || out.ctx.cumulativeExpected)) {
     const exitFns = reachable(m, [m.moduleExit.args[0].trim()]);
     const callbackFns = reachable(m, m.objArrays.flatMap((a) => a.entries.flatMap((o) => CALLBACK_KINDS.map((k) => o.callbacks[k]))));
     for (const c of calls) {
@@ -122,16 +126,32 @@ function norm(t: string): string {
 
 /** Why an allocation may meet an existing <obj, id>, or undefined. */
 function collisionReason(m: ModuleModel, c: ShadowCall, sameId: ShadowCall[], fn: CFunction | undefined, site: CallSite | undefined): string | undefined {
+  // An id passed in as a parameter (a wrapper such as the selftests' shadow_alloc(obj, id, ...))
+  // is not one id: calls elsewhere may use other ids, so nothing is known to collide.
+  if (fn && idIsParameter(fn, c)) return undefined;
   const get = sameId.find((o) => o.op === 'get' && o.inFunction === c.inFunction && before(o.range.start, c.range.start));
   if (get) return `'${c.inFunction}' looks it up with klp_shadow_get() first, which races with another allocation`;
-  const other = sameId.find((o) => o !== c && ALLOCS.has(o.op));
+  const other = sameId.find((o) => o !== c && ALLOCS.has(o.op) && !(o.inFunction && m.functions[o.inFunction] && idIsParameter(m.functions[o.inFunction], o)));
   if (other) return `id ${c.idText} is also allocated at ${where(other.file, other.range)}`;
   const obj = site?.args[0]?.replace(/^\(\s*[\w\s]+\*?\s*\)\s*/, '').replace(/^&\s*/, '').trim();
   if (fn && obj && /^\w+$/.test(obj)) {
+    // The same function frees <obj, id> again after allocating it: each run leaves nothing behind.
+    const freedAfter = sameId.some((o) => o.op === 'free' && o.inFunction === c.inFunction && before(c.range.start, o.range.start)
+      && objectOf(callAt(fn, o.range)?.args[0]) === obj);
+    if (freedAfter) return undefined;
     if (fn.params.some((p) => p.name === obj)) return `the object '${obj}' is a parameter of '${fn.name}', which may run more than once for it`;
     if (m.globals[obj]) return `the object '${obj}' is a global: every run of '${fn.name}' allocates for the same object`;
   }
   return undefined;
+}
+
+function objectOf(arg: string | undefined): string | undefined {
+  return arg?.replace(/^\(\s*[\w\s]+\*?\s*\)\s*/, '').replace(/^&\s*/, '').trim();
+}
+
+/** Whether the call's id is a parameter of the function it is in (not one constant id). */
+function idIsParameter(fn: CFunction, c: ShadowCall): boolean {
+  return c.id === undefined && fn.params.some((p) => p.name === c.idText.trim());
 }
 
 /** A call in the constructor (or what it calls) that may sleep. */

@@ -3,13 +3,13 @@
 // reversed transition needs it, and state lookups with ids the patch never declares
 // (semantics §7). The series rules KLP042/KLP043 live with the series analysis.
 import type { KlpArray, KlpState, ModuleModel, StateCall } from '../model';
-import { CALLBACK_KINDS } from '../model';
+import { CALLBACK_KINDS, exclusiveBranches } from '../model';
 import { calleeRange, definedPatches, reachable, Reporter, where } from './context';
 
 export function stateRules(m: ModuleModel, out: Reporter): void {
   // KLP040, KLP041: ids inside one array.
   for (const a of m.stateArrays) {
-    const seen = new Map<string, KlpState>();
+    const seen = new Map<string, KlpState[]>();
     for (const s of a.entries) {
       const hasId = s.fields.some((f) => f.field === 'id');
       if (out.on('KLP040') && (s.id === 0 || !hasId)) {
@@ -18,12 +18,16 @@ export function stateRules(m: ModuleModel, out: Reporter): void {
       }
       const key = stateKey(s);
       if (key === undefined || s.id === 0) continue;
-      const first = seen.get(key);
+      const earlier = seen.get(key) ?? [];
+      // States in different branches of one #if are never compiled together.
+      const first = earlier.find((e) => !exclusiveBranches(e.conditions, s.conditions));
+      if (!earlier.length) seen.set(key, earlier);
+      earlier.push(s);
       if (first && out.on('KLP041')) {
         out.add('KLP041', s.file, s.idRange ?? s.range,
           `state id ${describeId(s)} is already declared in '${a.name}'${first.idText && first.idText !== s.idText ? ` as ${describeId(first)}` : ''} (${where(first.file, first.idRange ?? first.range)}): klp_get_state() only ever returns the first one. Remove the duplicate or give it its own id.`,
           { related: [{ file: first.file, range: first.idRange ?? first.range, message: 'first declaration of this id' }] });
-      } else if (!first) seen.set(key, s);
+      }
     }
   }
 
@@ -46,7 +50,11 @@ export function stateRules(m: ModuleModel, out: Reporter): void {
     }
 
     // KLP044 (b): post_unpatch of a state-carrying patch that never looks at the previous state.
-    if (carried.some((a) => a.entries.length)) {
+    // Only where the state's data can be shared: the module takes it over from the previous
+    // patch (it calls klp_get_prev_state() somewhere). A patch that sets up its own data and
+    // frees only that in post_unpatch frees nothing another patch uses.
+    const takesOver = m.stateCalls.some((c) => c.fn === 'klp_get_prev_state');
+    if (takesOver && carried.some((a) => a.entries.length)) {
       const done = new Set<string>();
       for (const a of m.objArrays) {
         for (const o of a.entries) {
@@ -57,7 +65,7 @@ export function stateRules(m: ModuleModel, out: Reporter): void {
           const fns = reachable(m, [name]);
           if (m.stateCalls.some((c) => c.fn === 'klp_get_prev_state' && c.inFunction && fns.has(c.inFunction))) continue;
           out.add('KLP044', o.file, r,
-            `post_unpatch callback '${name}' of a patch that carries system states never calls klp_get_prev_state(): it also runs when this patch's transition is reversed, when an older patch may still own the state. Check klp_get_prev_state(ID) and leave the state to that patch when it returns non-NULL.`);
+            `post_unpatch callback '${name}' never calls klp_get_prev_state(), but this patch takes over the state's data from the previous patch: post_unpatch also runs when this patch's transition is reversed, and the previous patch still uses that data then. Check klp_get_prev_state(ID) and leave the data to that patch when it returns non-NULL.`);
         }
       }
     }

@@ -2,7 +2,9 @@
 // and the module loader refuse, in the order the kernel checks it (semantics §1, §2).
 import type { Fix } from '../findings';
 import type { KlpArray, KlpFunc, KlpObject, KlpState, ModuleModel, Range } from '../model';
-import { addFieldEdit, definedPatches, indentOf, insertLinesEdit, isLivepatchModule, Reporter, where } from './context';
+import { exclusiveBranches } from '../model';
+import { addFieldEdit, branchNote, definedPatches, indentOf, insertLinesEdit, isLivepatchModule, Reporter, where } from './context';
+import { holdsUnreadable } from './unreadable';
 
 /** KSYM_NAME_LEN - 1 */
 const MAX_SYMBOL = 511;
@@ -21,6 +23,8 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   // KLP001: .mod and .objs are required.
   if (out.on('KLP001')) {
     for (const p of patches) {
+      // A patch whose initializer could not be read whole (a template, a syntax error): KLP080 says so.
+      if (holdsUnreadable(m, p.file, p.range)) continue;
       const has = (f: string) => p.fields.some((x) => x.field === f && x.value.kind !== 'null');
       const missing = ['mod', 'objs'].filter((f) => !has(f));
       if (!missing.length) continue;
@@ -41,6 +45,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   if (out.on('KLP003')) {
     const arrays: KlpArray<KlpFunc | KlpObject | KlpState>[] = [...m.funcArrays, ...m.objArrays, ...m.stateArrays];
     for (const a of arrays) {
+      if (holdsUnreadable(m, a.file, a.range)) continue;
       if (a.earlyTerminator) {
         const n = a.earlyTerminator.ignoredEntries;
         out.add('KLP003', a.file, a.earlyTerminator.range,
@@ -56,7 +61,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   // KLP002, KLP005: objects.
   for (const a of m.objArrays) {
     for (const o of a.entries) {
-      if (out.on('KLP002') && (!o.funcsRef && !o.fields.some((f) => f.field === 'funcs' && f.value.kind !== 'null'))) {
+      if (out.on('KLP002') && !holdsUnreadable(m, o.file, o.range) && (!o.funcsRef && !o.fields.some((f) => f.field === 'funcs' && f.value.kind !== 'null'))) {
         const named = o.fields.some((f) => f.field === 'name' && f.value.kind !== 'null');
         out.add('KLP002', o.file, o.nameRange ?? headOf(o.range), named
           ? `klp_object '${o.name}' in '${a.name}' has no .funcs: klp_enable_patch() fails with -EINVAL. Point .funcs at a klp_func array (it may hold only the '{ }' terminator).`
@@ -77,16 +82,16 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
 
   // KLP004, KLP006: functions.
   for (const a of m.funcArrays) {
-    const seen = new Map<string, KlpFunc>();
+    const seen = new Map<string, KlpFunc[]>();
     for (const f of a.entries) {
-      if (out.on('KLP004')) {
+      if (out.on('KLP004') && !holdsUnreadable(m, f.file, f.range)) {
         const hasOld = f.fields.some((x) => x.field === 'old_name' && x.value.kind !== 'null');
         const hasNew = f.fields.some((x) => x.field === 'new_func' && x.value.kind !== 'null');
         if (!hasOld || !hasNew) {
           const label = f.oldName ? `'${f.oldName}'` : f.newFunc ? `for '${f.newFunc}'` : '';
           const missing = [!hasOld && '.old_name', !hasNew && '.new_func'].filter(Boolean).join(' and ');
           out.add('KLP004', f.file, (!hasOld ? undefined : f.oldNameRange) ?? (!hasNew ? f.oldNameRange : undefined) ?? headOf(f.range),
-            `klp_func ${label ? label + ' ' : ''}in '${a.name}' has no ${missing}: klp_enable_patch() fails with -EINVAL. ` +
+            `klp_func ${label ? label + ' ' : ''}in '${a.name}'${branchNote(f.conditions)} has no ${missing}: klp_enable_patch() fails with -EINVAL. ` +
             (!hasOld ? 'Set .old_name to the name of the function to replace' : 'Set .new_func to the replacement function') +
             (!hasOld && !hasNew ? ' and .new_func to its replacement.' : '.'));
         } else if ((oldNameLength(m, f) ?? 0) > MAX_SYMBOL && f.oldNameRange) {
@@ -97,19 +102,28 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
       if (out.on('KLP006') && f.oldName !== undefined) {
         // sympos 0 (unique) and 1 (first) name the same sysfs entry `<func>,1`.
         const key = `${f.oldName}\0${f.oldSympos === 0 ? 1 : f.oldSympos}`;
-        const first = seen.get(key);
+        const earlier = seen.get(key) ?? [];
+        // Entries in different branches of one #if are never compiled together.
+        const first = earlier.find((e) => !exclusiveBranches(e.conditions, f.conditions));
+        if (!earlier.length) seen.set(key, earlier);
+        earlier.push(f);
         if (first) {
           out.add('KLP006', f.file, f.oldNameRange ?? headOf(f.range),
-            `'${f.oldName}' is already patched by an earlier entry of '${a.name}' (${where(first.file, first.oldNameRange ?? first.range)}) with the same old_sympos: the kernel rejects the second one. ` +
+            `'${f.oldName}' is already patched by an earlier entry of '${a.name}' (${where(first.file, first.oldNameRange ?? first.range)}) with the same old_sympos${branchNote(f.conditions ?? first.conditions)}: the kernel rejects the second one. ` +
             'Merge the two entries, or set .old_sympos to tell two same-named functions apart.',
             { related: [{ file: first.file, range: first.oldNameRange ?? first.range, message: `first entry for '${f.oldName}'` }] });
-        } else seen.set(key, f);
+        }
       }
     }
   }
 
   if (!livepatch) return;
   const anchor = patches[0] ?? m.patches[0];
+  // No module_init() in the sources read: this may be one part of a multi-file module whose
+  // other files were not given (no Kbuild composite lists them). Say what holds in these files.
+  const partial = !m.moduleInit;
+  const readFiles = m.files.map((f) => f.replace(/\\/g, '/').split('/').pop()).join(', ');
+  const partHint = `if this file is one part of a multi-file module, list its files in a Kbuild 'NAME-y :=' line so they are checked together`;
 
   // KLP007: the modinfo livepatch tag.
   if (out.on('KLP007') && anchor && !m.moduleInfo.some((u) => u.args[0]?.trim() === 'livepatch')) {
@@ -117,9 +131,10 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
     const edit = after
       ? insertLinesEdit(after.file, after.range.end.line + 1, 'MODULE_INFO(livepatch, "Y");\n')
       : insertLinesEdit(anchor.file, anchor.range.end.line + 1, '\nMODULE_INFO(livepatch, "Y");\n');
-    out.add('KLP007', anchor.file, anchor.nameRange,
-      `module '${m.name}' is not marked as a livepatch module: klp_enable_patch() fails with -EINVAL ("not marked as a livepatch module"). Add MODULE_INFO(livepatch, "Y").`,
-      { fixes: [{ title: 'Add MODULE_INFO(livepatch, "Y")', edits: [edit], preferred: true }] });
+    out.add('KLP007', anchor.file, anchor.nameRange, partial
+      ? `no MODULE_INFO(livepatch, "Y") in ${readFiles}: a module without it is refused by klp_enable_patch() with -EINVAL ("not marked as a livepatch module"). Add MODULE_INFO(livepatch, "Y"), or, ${partHint}.`
+      : `module '${m.name}' is not marked as a livepatch module: klp_enable_patch() fails with -EINVAL ("not marked as a livepatch module"). Add MODULE_INFO(livepatch, "Y").`,
+      { fixes: [{ title: 'Add MODULE_INFO(livepatch, "Y")', edits: [edit], preferred: true }], ...(partial ? { severity: 'warning' as const } : {}) });
   }
 
   // KLP008: GPL-compatible licence.
@@ -129,13 +144,25 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
       const edit = after
         ? insertLinesEdit(after.file, after.range.end.line + 1, 'MODULE_LICENSE("GPL");\n')
         : insertLinesEdit(anchor.file, anchor.range.end.line + 1, '\nMODULE_LICENSE("GPL");\n');
-      out.add('KLP008', anchor.file, anchor.nameRange,
-        `module '${m.name}' has no MODULE_LICENSE: the klp_* functions are exported to GPL modules only, so modpost refuses to build it. Add MODULE_LICENSE("GPL").`,
+      out.add('KLP008', anchor.file, anchor.nameRange, partial
+        ? `no MODULE_LICENSE in ${readFiles}: the klp_* functions are exported to GPL modules only, so modpost refuses to build a module without one. Add MODULE_LICENSE("GPL"), or, ${partHint}.`
+        : `module '${m.name}' has no MODULE_LICENSE: the klp_* functions are exported to GPL modules only, so modpost refuses to build it. Add MODULE_LICENSE("GPL").`,
         { fixes: [{ title: 'Add MODULE_LICENSE("GPL")', edits: [edit], preferred: true }] });
     } else if (!GPL_COMPATIBLE.has(m.license.args[0] ?? '')) {
       out.add('KLP008', m.license.file, m.license.range,
         `licence "${m.license.args[0] ?? ''}" is not GPL-compatible: the klp_* functions are exported to GPL modules only, so modpost refuses to build it. Use "GPL" (or another GPL-compatible licence string).`);
     }
+  }
+
+  // KLP081: written for the register API (klp_register_patch(): kernels before 5.1, where
+  // it precedes klp_enable_patch(), and openEuler's register-only livepatches, enabled later
+  // through sysfs). Said once; KLP009's "never enabled" does not apply to register-only.
+  const registerCall = Object.values(m.functions).flatMap((f) => f.calls.map((c) => ({ f, c }))).find((x) => x.c.callee === 'klp_register_patch');
+  if (registerCall && anchor && out.on('KLP081')) {
+    const enables = m.patches.some((p) => p.enableCalls.length) || m.runtimeEnables.length > 0;
+    out.add('KLP081', registerCall.f.file, { start: registerCall.c.range.start, end: { line: registerCall.c.range.start.line, character: registerCall.c.range.start.character + 'klp_register_patch'.length } }, enables
+      ? `module '${m.name}' is written for the register/enable API of kernels before 5.1 (klp_register_patch() then klp_enable_patch()): since 5.1 klp_enable_patch() registers the patch itself and klp_register_patch() no longer exists. The rules check it as the 5.1+ API.`
+      : `module '${m.name}' only registers its patch (klp_register_patch(), as openEuler's livepatches do): it is enabled later through sysfs, not at load time, so KLP009 ("never enabled") does not apply. The other rules check it as the mainline API.`);
   }
 
   // KLP009: enabled from the module's init, result returned.
@@ -144,14 +171,16 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
     const fromInit = init ? reachableFrom(m, init) : new Set<string>();
     for (const p of patches) {
       if (!p.enableCalls.length) {
-        out.add('KLP009', p.file, p.nameRange,
-          `klp_patch '${p.name}' is never passed to klp_enable_patch(): loading the module patches nothing. Call 'return klp_enable_patch(&${p.name});' from the module's init function.`);
+        if (registerCall) continue; // register-only: enabled through sysfs (KLP081)
+        out.add('KLP009', p.file, p.nameRange, partial
+          ? `klp_patch '${p.name}' is not passed to klp_enable_patch() in ${readFiles}, which has no module_init() either: as read, nothing enables it. Call 'return klp_enable_patch(&${p.name});' from the module's init function, or, ${partHint}.`
+          : `klp_patch '${p.name}' is never passed to klp_enable_patch(): loading the module patches nothing. Call 'return klp_enable_patch(&${p.name});' from the module's init function.`);
         continue;
       }
       for (const c of p.enableCalls) {
         if (!init) {
           out.add('KLP009', p.file, c.range,
-            `klp_enable_patch(&${p.name}) is called from '${c.inFunction}', but the module has no module_init(): it never runs. Add module_init(${c.inFunction}).`);
+            `klp_enable_patch(&${p.name}) is called from '${c.inFunction}', but there is no module_init() in ${readFiles}: as read, it never runs. Add module_init(${c.inFunction}), or, ${partHint}.`);
         } else if (!fromInit.has(c.inFunction)) {
           out.add('KLP009', p.file, c.range,
             `klp_enable_patch(&${p.name}) is called from '${c.inFunction}', which the module's init function '${init}' does not call: the patch is enabled outside insmod, so a failure cannot fail the load. Enable it from '${init}'.`);
@@ -169,7 +198,7 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
  * macro it names (very long generated names are left unevaluated by the extractor).
  */
 function oldNameLength(m: ModuleModel, f: KlpFunc): number | undefined {
-  if (f.oldName !== undefined) return f.oldName.length;
+  if (f.oldName !== undefined && !f.oldNameUnresolved) return f.oldName.length;
   const v = f.fields.find((x) => x.field === 'old_name')?.value;
   if (!v) return undefined;
   let text = v.text;

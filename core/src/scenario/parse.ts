@@ -1,4 +1,4 @@
-// Parser of `.klpsim` scenario files (format: ../shared/docs/scenario-format.md): the shell
+// Parser of `.klpsim` scenario files (format: docs/SCENARIOS.md): the shell
 // subset (insmod, modprobe, rmmod, echo, cat, ls, sysctl, sleep) and the `#@` directives.
 // Never throws: every malformed line becomes an error `FILE:LINE: error: WHAT (expected ...)`.
 // Used by `klp-studio simulate` and by the language server for .klpsim files.

@@ -482,6 +482,7 @@ export class Machine {
   /** klp_module_coming: applies every listed patch that has an object for this module. */
   private moduleComing(m: ModInst): number {
     if (m.name === 'vmlinux') {
+      if (!this.profile.vmlinuxModuleBuilds) this.note(`a module named vmlinux does not build for kernel ${this.profile.kernel} (its Kbuild refuses the name); simulated as older kernels answer`);
       this.log('invalid-module-name', 'vmlinux.ko: invalid module name', { module: m.name });
       return -ERRNO.EINVAL;
     }
@@ -721,7 +722,8 @@ export class Machine {
         if (!f.nop && !fsrc?.hasNewFunc) return bad();
         if (f.oldName.length >= KSYM_NAME_LEN) return bad();
         const dir = `${f.oldName},${f.sympos || 1}`;
-        if (dirs.has(dir)) { m.refcount--; this.patchEvent(p, 'failed'); return -ERRNO.EEXIST; }
+        // The same sysfs directory twice: kobject_add's EEXIST; 7.2 refuses it with EBUSY (kernel facts).
+        if (dirs.has(dir)) { m.refcount--; this.patchEvent(p, 'failed'); return -ERRNO[this.profile.duplicateFuncErrno]; }
         dirs.add(dir);
       }
       // klp_find_object_module: bound only to a live (klp_alive) module.
@@ -746,10 +748,12 @@ export class Machine {
 
   /** klp_add_nops: a NOP for every function an older listed patch changes and P does not. */
   private addNops(p: PatchInst): void {
+    const zeroIsOne = this.profile.symposZeroIsOne;
+    const funcKey = (f: { oldName: string; sympos: number }) => `${f.oldName}\u0000${zeroIsOne ? f.sympos || 1 : f.sympos}`;
     const have = new Map<ObjInst, Set<string>>();
     const keysOf = (o: ObjInst) => {
       let k = have.get(o);
-      if (!k) { k = new Set(o.funcs.map((f) => `${f.oldName}\u0000${f.sympos}`)); have.set(o, k); }
+      if (!k) { k = new Set(o.funcs.map((f) => funcKey(f))); have.set(o, k); }
       return k;
     };
     for (const old of this.patches) {
@@ -761,8 +765,8 @@ export class Machine {
         }
         const keys = keysOf(o);
         for (const of of oo.funcs) {
-          // Same old_name and old_sympos (klp_find_func).
-          const k = `${of.oldName}\u0000${of.sympos}`;
+          // Same old_name and old_sympos (klp_find_func; 0 and 1 the same since 6.19).
+          const k = funcKey(of);
           if (keys.has(k)) continue;
           keys.add(k);
           o.funcs.push({ obj: o, patch: p, oldName: of.oldName, sympos: of.sympos, newFunc: undefined, nop: true, patched: false, transition: false, sources: of.sources });

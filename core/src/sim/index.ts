@@ -6,7 +6,7 @@
 //     modules:  module name -> ModuleModel | SimModuleSpec (a Map, a record or a function);
 //               a name with nothing is a plain target module without sources;
 //     options:  { debug?: boolean }  (false = `--no-debug`: pr_debug lines dropped),
-//               { kernel?: 'latest' | '6.1' }  (the kernel version profile, ./kernelProfile.ts).
+//               { kernel?: 'latest' | '6.1' | '6.12' | '7.2' }  (the kernel version profile, ./kernelProfile.ts).
 //     transcript: the lines of the text transcript (join with '\n' and add a final '\n');
 //     events: the structured run (schema in ./events.ts, docs/EVENTS.md).
 //
@@ -35,7 +35,7 @@ export { parseScenario, formatScenarioError } from '../scenario/parse';
 export type { Scenario } from '../scenario/parse';
 export { Machine } from './engine';
 export { chooseKernelApi, stateCallbackLine, type KernelApiLevel } from './stateCallbacks';
-export { DEFAULT_KERNEL_PROFILE, isKernelProfileName, KERNEL_PROFILES, kernelProfile, profileForKernelVersion, type KernelProfileName } from './kernelProfile';
+export { DEFAULT_KERNEL_PROFILE, isKernelProfileName, KERNEL_FACTS, KERNEL_PROFILES, kernelProfile, LATEST_MEASURED, MEASURED_KERNELS, profileForKernelVersion, type KernelProfileName, type MeasuredKernel } from './kernelProfile';
 import type { KernelProfileName } from './kernelProfile';
 
 export interface SimOptions {

@@ -255,7 +255,9 @@ button { font: inherit; color: inherit; }
 /* Narrow panels (an editor column): stacked bottom panels, no sub-labels */
 .compact .tl-label .sub { display: none; }
 .compact .tl-label.child { padding-left: 20px; }
-.compact .tl-bottom { grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr) minmax(0, 1fr); height: 38vh; }
+/* Half a screen or less: the lanes keep most of the height (details and transcript scroll). */
+.compact .tl-bottom { grid-template-columns: minmax(0, 1fr); grid-template-rows: minmax(0, 1fr) minmax(0, 1fr); height: 32vh; min-height: 140px; }
+.compact .tl-toolbar { padding: 6px 10px 5px; gap: 5px 10px; }
 .compact .tl-details { border-right: 0; border-bottom: 1px solid var(--border); }
 .compact .tl-filter { width: 150px; }
 .compact .tl-meta { display: none; }

@@ -18,11 +18,11 @@ export interface Comparison {
   notes: string[];
 }
 
-/** The simulator's kernel profile for a real kernel of VERSION (`6.1`), with a note when it is only the nearest. */
+/** The simulator's kernel profile for a real kernel of VERSION (`6.12`), with a note when it is only the nearest measured one. */
 export function simulatorProfileFor(version: string): { profile: KernelProfileName; note?: string } {
   const p = profileForKernelVersion(version);
   if (p.exact) return { profile: p.profile };
-  return { profile: p.profile, note: `the simulator has no profile made for kernel ${version}: it ran its nearest profile, ${p.profile} (differences in sysfs files or message wording may be the kernel version's)` };
+  return { profile: p.profile, note: `the simulator has no profile measured on kernel ${version}: it ran the nearest measured one, ${p.profile} (differences in sysfs files, message wording or errno may be the kernel version's; docs/FIDELITY.md lists the facts)` };
 }
 
 export interface CompareContext {

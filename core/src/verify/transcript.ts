@@ -1,6 +1,6 @@
 // `klp-studio verify`: turns what the guest reported (klpctl's protocol lines on the
 // second serial port, then the kernel log) into the transcript of
-// ../../../shared/docs/scenario-format.md: `% command`, the kernel lines the command caused
+// docs/SCENARIOS.md: `% command`, the kernel lines the command caused
 // (filtered to the contract: `livepatch:` lines and callback lines), then what the command
 // itself prints, in the tools' wording. Pure: no I/O; golden-tested with captured logs.
 import type { PlannedCommand, VerifyPlan } from './plan';

@@ -1,5 +1,5 @@
 // Starting and stopping code-server (the real VS Code used by the e2e tests and `npm run demo`)
-// and headless Chromium. Shared by test/e2e/code-shim.js, test/e2e/ui/problems.ui.js and
+// and headless Chromium. Shared by test/e2e/code-shim.js, test/e2e/ui/workbench.ui.js and
 // scripts/demo.mjs. code-server is installed by scripts/e2e-setup.sh into KLP_E2E_DIR
 // (default ~/.cache/klp-studio-e2e); KLP_CODE_SERVER overrides the executable.
 'use strict';

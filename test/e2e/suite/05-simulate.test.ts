@@ -105,12 +105,17 @@ describe('simulation commands', () => {
 
   it('Show Series Overview lists the patches in order with the series findings', async () => {
     await open(wsUri('lp_acme_v2.c'));
-    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('klpStudio.showSeriesOverview');
-    assert.ok(doc, 'an overview document');
-    const text = doc.getText();
-    const at = ['lp_acme_v1', 'lp_acme_v2', 'lp_acme_v3'].map((p) => text.indexOf('`' + p + '`'));
+    const shown = await vscode.commands.executeCommand<{ title: string; html: string }>('klpStudio.showSeriesOverview');
+    assert.ok(shown, 'an overview panel');
+    const html = shown.html;
+    // rendered: no Markdown source and no raw URI in what the user reads
+    const text = html.replace(/<script[^]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ');
+    assert.doesNotMatch(text, /file:\/\/|\]\(|\|---/, 'no raw links or Markdown in the rendered text');
+    assert.match(html, /<a href="#" class="src" data-uri="file:\/\/[^"]*lp_acme_v3\.c" data-line="\d+"/, 'links carry the file to open');
+    const at = ['lp_acme_v1', 'lp_acme_v2', 'lp_acme_v3'].map((p) => html.indexOf('<code>' + p + '</code>'));
     assert.ok(at.every((i) => i >= 0) && at[0] < at[1] && at[1] < at[2], `patches in series order:\n${text}`);
     assert.match(text, /KLP042/, 'the dropped-state finding is listed');
+    assert.match(shown.title, /^Series \S/);
     assert.match(text, /reverted \(NOP\)/, 'version_proc_show is reverted by a NOP in v3');
   });
 });

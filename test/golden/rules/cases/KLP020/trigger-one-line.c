@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KLP020 trigger: the patch initializer on one line.
+ * KLP020 trigger: the patch initializer on one line. (golden: cumulative-expected)
  */
 #include <linux/module.h>
 #include <linux/kernel.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KLP020 trigger: a released fix that does not set .replace.
+ * KLP020 trigger: a released fix that does not set .replace. (golden: cumulative-expected)
  */
 #include <linux/module.h>
 #include <linux/kernel.h>

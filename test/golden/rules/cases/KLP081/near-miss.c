@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KLP081 near miss: the mainline API (klp_enable_patch() registers the patch).
+ */
+#include <linux/module.h>
+#include <linux/livepatch.h>
+
+static int lp_cmdline_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "patched\n");
+	return 0;
+}
+
+static struct klp_func funcs[] = {
+	{ .old_name = "cmdline_proc_show", .new_func = lp_cmdline_show, },
+	{ }
+};
+
+static struct klp_object objs[] = {
+	{ .funcs = funcs, },
+	{ }
+};
+
+static struct klp_patch patch = {
+	.mod = THIS_MODULE,
+	.objs = objs,
+	.replace = true,
+};
+
+static int lp_init(void)
+{
+	return klp_enable_patch(&patch);
+}
+
+static void lp_exit(void)
+{
+}
+
+module_init(lp_init);
+module_exit(lp_exit);
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
