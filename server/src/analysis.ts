@@ -20,7 +20,8 @@
 // with the unchanged modules' summaries and step analyses reused (StepMemo), so only the
 // steps that involve the edited patch are recomputed. Only files whose findings changed
 // (plus the edited module's files) are published again.
-import { cumulativeExpected } from '../../core/src/rules/cumulative';
+import { cumulativeExpected, moduleIsCumulative } from '../../core/src/rules/cumulative';
+import { dirname } from '../../core/src/workspace/scan';
 import { CDocument } from '../../core/src/cparse/document';
 import { extractModule, IncrementalModuleExtractor, ParsedSource } from '../../core/src/extract';
 import type { ExtractStats } from '../../core/src/extract/incremental';
@@ -83,6 +84,8 @@ export class Analyzer {
   /** Series fingerprints per module key, and patch summaries per model (reused while unchanged). */
   private readonly fingerprints = new Map<string, SeriesEntry>();
   private readonly summaries = new WeakMap<ModuleModel, PatchSummary>();
+  /** RuleContext.cumulativeExpected each module was last checked with (KLP020 reads it). */
+  private readonly cumulativeUsed = new Map<string, boolean>();
   /** Step analyses per series (klp.series path or folder). */
   private readonly memos = new Map<string, StepMemo>();
   private series: SeriesState[] = [];
@@ -196,6 +199,7 @@ export class Analyzer {
   /** Forgets modules that left the index. */
   forget(key: string): void {
     this.models.delete(key);
+    this.cumulativeUsed.delete(key);
     const old = this.findings.get(key);
     this.findings.delete(key);
     this.pending.delete(key);
@@ -350,13 +354,15 @@ export class Analyzer {
     if (!m) return;
     // The previous model is let go before extracting (a 50,000-line model and the text it
     // was sliced from can be collected while the new one is built).
-    const wasLivepatch = this.models.get(key)?.isLivepatch;
+    const previous = this.models.get(key);
+    const wasLivepatch = previous?.isLivepatch;
     this.models.delete(key);
     const model = this.extract(m);
     this.models.set(key, model);
     this.current.modules++;
     // Rules about a livepatch apply to livepatch modules only (as in `klp-studio check`).
-    const cumulative = cumulativeExpected(model, [...this.models.values()], (dir) => this.host.readFile(`${dir}/klp.series`) !== undefined);
+    const inDeclaredSeries = (dir: string) => this.host.readFile(`${dir}/klp.series`) !== undefined;
+    const cumulative = cumulativeExpected(model, [...this.models.values()], inDeclaredSeries);
     const found = isLivepatchModule(model)
       ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log, cumulativeExpected: cumulative })
       : [];
@@ -366,6 +372,22 @@ export class Analyzer {
     for (const f of found) touched.add(f.file);
     for (const f of m.files) if (this.published.has(f) || this.docs.get(f)) touched.add(f);
     if (wasLivepatch !== model.isLivepatch) this.membershipDirty = true;
+    // KLP020 of the other livepatches of the folder reads whether this one is cumulative
+    // (cumulativeExpected): when that is new or changed, they are checked again, so the
+    // editor ends where `check`, which sees every module at once, is.
+    this.cumulativeUsed.set(key, cumulative);
+    if (!previous || isLivepatchModule(previous) !== isLivepatchModule(model) || moduleIsCumulative(previous) !== moduleIsCumulative(model)) {
+      const dir = dirname(key);
+      const all = [...this.models.values()];
+      let added = false;
+      for (const [k, other] of this.models) {
+        if (k === key || dirname(k) !== dir || !isLivepatchModule(other) || this.pending.has(k)) continue;
+        if (cumulativeExpected(other, all, inDeclaredSeries) === this.cumulativeUsed.get(k)) continue;
+        this.pending.add(k);
+        added = true;
+      }
+      if (added) { this.generation++; this.kick(); }
+    }
     this.checkSeriesFingerprint(key, model);
   }
 

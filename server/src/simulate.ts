@@ -6,6 +6,8 @@ import type { ModuleModel } from '../../core/src/model';
 import { type ServerContext } from './context';
 import { simulateFile } from '../../core/src/sim';
 import { uriToPath } from './uris';
+import { findModuleSources } from '../../core/src/workspace/modules';
+import { dirname } from '../../core/src/workspace/scan';
 
 /** Target modules (objects that name a module) of a livepatch: loaded first so that they get patched. */
 function targetModules(model: ModuleModel | undefined): string[] {
@@ -26,7 +28,10 @@ export function generatedScenario(ctx: ServerContext, target: Exclude<SimulatePa
   const from = target.kind === 'upgrade' ? modelOf(target.from) : undefined;
   if (target.kind === 'upgrade' && !from) return { error: `no module '${target.from}' in the workspace` };
   const targets = new Set([...targetModules(from), ...targetModules(main)]);
-  for (const t of targets) if (ctx.index.byName(t)) lines.push(`modprobe ${t}`);
+  // A target module is no module of the index (its sources do not mention klp_patch): look
+  // for it beside the patches, like the simulator will.
+  const near = [...new Set([target.module, ...(target.kind === 'upgrade' ? [target.from] : [])].map((n) => ctx.index.byName(n)?.key).filter((k): k is string => !!k).map(dirname))];
+  for (const t of targets) if (ctx.index.byName(t) || findModuleSources(t, near, ctx.host).ok) lines.push(`modprobe ${t}`);
   if (from) {
     lines.push(`insmod ${from.name}.ko`);
   }

@@ -14,7 +14,7 @@ import type { CodeAction, CodeLens, Diagnostic } from 'vscode-languageserver-pro
 import { CLI, LspClient, uri } from './harness';
 
 /** A livepatch module replacing OLD with NEW_FN; EXTRA goes into the patch (e.g. states). */
-function livepatch(o: { name: string; old: string; params?: string; terminated?: boolean; states?: string; mod?: boolean }): string {
+function livepatch(o: { name: string; old: string; params?: string; terminated?: boolean; states?: string; mod?: boolean; replace?: boolean }): string {
   return `// SPDX-License-Identifier: GPL-2.0
 /* Test livepatch ${o.name}. */
 #include <linux/module.h>
@@ -41,8 +41,7 @@ static struct klp_object objs[] = {
 };
 ${o.states ? `\nstatic struct klp_state states[] = {\n${o.states}\n\t{ }\n};\n` : ''}
 static struct klp_patch patch = {
-${o.mod === false ? '' : '\t.mod = THIS_MODULE,\n'}\t.objs = objs,${o.states ? '\n\t.states = states,' : ''}
-\t.replace = true,
+${o.mod === false ? '' : '\t.mod = THIS_MODULE,\n'}\t.objs = objs,${o.states ? '\n\t.states = states,' : ''}${o.replace === false ? '' : '\n\t.replace = true,'}
 };
 
 static int ${o.name}_init(void)
@@ -84,6 +83,11 @@ function workspace(): string {
   w('series/lp_v2.c', livepatch({ name: 'lp_v2', old: 'target_write', states: state(3, 1) }));
   // Livepatch-core-like code: uses the API on a klp_patch it is given, defines none.
   w('core/state.c', '#include <linux/livepatch.h>\n\nstruct klp_state *lookup(struct klp_patch *patch, unsigned long id)\n{\n\tvoid *p = klp_shadow_get(patch, id);\n\n\treturn p ? klp_get_state(id) : NULL;\n}\n');
+  // A release folder of cumulative patches with one that is not (KLP020 reads the folder's
+  // other modules: the editor, analysing one module at a time, must end where check is).
+  w('release/lp_r1.c', livepatch({ name: 'lp_r1', old: 'target_read', params: 'int a' }));
+  w('release/lp_r2.c', livepatch({ name: 'lp_r2', old: 'target_read', params: 'int a' }));
+  w('release/lp_r3.c', livepatch({ name: 'lp_r3', old: 'target_write', replace: false }));
   // Build output is never read as a source.
   w('build/cve_a.mod.c', livepatch({ name: 'junk', old: 'target_read', mod: false }));
   return root;
@@ -141,6 +145,7 @@ describe('the editor shows what check shows (LSP over stdio vs check --format js
   it('file by file, the same findings', async () => {
     const cli = checkJson(root);
     assert.equal(cli.status, 1, 'cve-b and the klp.series are errors');
+    assert.ok(cli.byFile.get('release/lp_r3.c')?.some((l) => / KLP020 /.test(l)), 'the odd one out of a cumulative release folder');
     // Diagnostics of files never opened arrive with the index; give late ones a moment.
     await c.until(() => editorByFile(c, root).size >= cli.byFile.size, 'every file with findings', 15000);
     const editor = editorByFile(c, root);

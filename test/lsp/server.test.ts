@@ -221,6 +221,8 @@ describe('language server over stdio (dist/server.js)', function () {
   it('klp/simulate: generated enable/upgrade runs and a scenario document, with unsaved contents', async () => {
     const enable = await c.request<SimulateResult>('klp/simulate', { target: { kind: 'enable', module: 'lp_one' } });
     assert.ok(enable.ok, JSON.stringify(enable));
+    // The patched module is loaded first, though widget.c is no module of the index (no klp_patch in it).
+    assert.match(enable.ok ? enable.scenario : '', /^modprobe widget$/m);
     assert.ok(enable.transcript.includes("livepatch: enabling patch 'lp_one'"), enable.transcript.join('\n'));
     assert.ok(enable.transcript.includes("livepatch: 'lp_one': patching complete"));
     assert.ok(enable.events.length > 0 && enable.events[enable.events.length - 1].kind === 'end');

@@ -9,6 +9,7 @@ import { isIgnored, parseGitignore } from '../../core/src/workspace/ignore';
 import { scanWorkspace, WorkspaceScanner } from '../../core/src/workspace/scan';
 import { findOriginals } from '../../core/src/workspace/originals';
 import { loadProject } from '../../core/src/workspace/project';
+import { readSeriesSpec } from '../../core/src/series/seriesFile';
 
 const LP = 'static struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs };\nstatic int i(void) { return klp_enable_patch(&patch); }\n';
 
@@ -106,6 +107,21 @@ describe('workspace scan', () => {
     assert.ok(steps > 5);
     assert.deepEqual(s.result(), whole);
     assert.equal(whole.modules.length, 6);
+  });
+
+  it('a klp.series whose lines build two modules of one name says so on the second line', () => {
+    const host = memoryHost({
+      '/s/klp.series': 'cve-a/livepatch.c\ncve-b/livepatch.c\ncve-a/livepatch.c\nlp_none\n',
+      '/s/cve-a/livepatch.c': LP,
+      '/s/cve-b/livepatch.c': LP,
+    });
+    const spec = readSeriesSpec('/s', host);
+    // The second `livepatch` is left out of the steps; a line naming no sources stays an (empty) entry.
+    assert.deepEqual(spec.entries.map((e) => [e.name, e.files[0]]), [['livepatch', '/s/cve-a/livepatch.c'], ['lp_none', undefined]]);
+    assert.deepEqual(spec.problems.map((p) => p.line), [1, 2, 3]);
+    assert.match(spec.problems[0].message, /'cve-b\/livepatch.c' builds a module named 'livepatch', like 'cve-a\/livepatch.c' \(line 1\): the kernel knows a module by its name only/);
+    assert.match(spec.problems[1].message, /already in the series \(line 1\)/);
+    assert.match(spec.problems[2].message, /no sources found for module 'lp_none'/);
   });
 
   it('originals: only files mentioning a replaced name are parsed; check compares with them', () => {
