@@ -2,8 +2,10 @@
 // path of a livepatch series as a scenario (core/src/series/scenario.ts: the target
 // modules, then each patch loaded over the previous one, `ls` after each), run on the
 // simulator like any `.klpsim` (or only printed, to be saved and edited). N and M are
-// 1-based series positions or module names. The series is read as `klp-studio series`
-// reads it (klp.series, or the inferred order, which a note on stderr names).
+// 1-based series positions or module names. The series is DIR's klp.series; without one DIR
+// is no series and nothing runs (../noSeries.ts names the klp.series to write), unless
+// --infer asks for its livepatch modules in natural name order, which a note on stderr names.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliIO } from './io';
 import { inputFolder, showPath, UsageError } from './io';
@@ -13,6 +15,7 @@ import type { ModuleModel } from '../../core/src/model';
 import { loadModule } from '../../core/src/workspace/modules';
 import { patchAnalysisOf, patchModelNotes, withKernelTree, type PatchSeriesOptions } from '../../core/src/klpbuild/series';
 import { nodeHost } from '../../common/src/nodeHost';
+import { folderName, noSeriesMessage, shellWord, unorderedModules } from './noSeries';
 
 export interface SeriesRunRequest {
   /** DIR as the user gave it. */
@@ -21,6 +24,8 @@ export interface SeriesRunRequest {
   to?: string;
   searchDirs: string[];
   printScenario: boolean;
+  /** `--infer`: without a klp.series, simulate DIR's livepatch modules in natural name order. */
+  infer?: boolean;
   options: SimOptions;
   /** Where the series' .patch lines apply (`--kernel-tree`; ./kernelTree.ts). */
   trees?: PatchSeriesOptions;
@@ -37,8 +42,17 @@ export const GENERATED_NAME = 'upgrade.klpsim (generated)';
 /** Generates the series' upgrade scenario and (unless printScenario) simulates it. Requires initParser(). */
 export function runSeriesUpgrade(req: SeriesRunRequest, io: CliIO): SeriesRunOutcome {
   const dir = inputFolder(io, req.given, 'give the folder of the series', '--series ');
-  const { report } = checkSeries(dir, nodeHost, withKernelTree(modelProvider(nodeHost), nodeHost, req.trees));
+  const provide = withKernelTree(modelProvider(nodeHost), nodeHost, req.trees);
   const show = (f: string) => showPath(io, f);
+  if (!req.infer && !fs.existsSync(path.join(dir, SERIES_FILE))) {
+    // No klp.series: no guessed order is simulated (one meaning of series, issue 16).
+    const modules = unorderedModules(dir, provide);
+    if (modules.length) {
+      io.err(noSeriesMessage(`klp-studio simulate: --series ${req.given}: `, dir, show(dir), folderName(show(dir)), modules, `klp-studio simulate --series ${shellWord(show(dir))} --infer`));
+      return { kind: 'failed', status: 1 };
+    }
+  }
+  const { report } = checkSeries(dir, nodeHost, provide);
   if (!report.patches.length && !report.problems.length) {
     io.err(`klp-studio simulate: --series ${req.given}: no ${SERIES_FILE} and no livepatch module in it: nothing to simulate\n`);
     return { kind: 'failed', status: 1 };

@@ -3,7 +3,8 @@
 // upgrade runs each patch over the previous one, and each step's simulated insmod fails
 // exactly when the series analysis says the kernel refuses it, leaving the patches the
 // analysis lists. Also the step range, the printed scenario (which, run as a file, gives
-// the same transcript), the inferred-order note, the kernel profile, and every error.
+// the same transcript), a folder without klp.series (no series: nothing runs, exit 1, unless
+// --infer, whose note says the order is inferred), the kernel profile, and every error.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -47,7 +48,7 @@ describe('klp-studio simulate --series', () => {
   for (const dir of SERIES_DIRS) {
     it(`${path.relative(ROOT, dir)}: each step over the previous one, refused exactly where the analysis says`, async () => {
       const { report } = checkSeries(dir, nodeHost);
-      const r = await cli(['--series', path.relative(ROOT, dir), '--no-debug']);
+      const r = await cli(['--series', path.relative(ROOT, dir), '--no-debug', ...(report.inferred ? ['--infer'] : [])]);
       assert.equal(r.code, 0, r.err);
       const s = steps(r.out);
       const patchSteps = s.filter((x) => report.patches.some((p) => x.command === `insmod ${p.module}.ko`));
@@ -96,8 +97,28 @@ describe('klp-studio simulate --series', () => {
     }
   });
 
-  it('an inferred series says so on stderr; --kernel and --format json apply', async () => {
-    const r = await cli(['--series', 'test/fixtures/series/inferred', '--kernel', '6.1', '--format', 'json']);
+  it('a folder without klp.series is not simulated: exit 1, its modules named as the klp.series to write', async () => {
+    for (const extra of [[], ['--format', 'json'], ['--print-scenario']]) {
+      const r = await cli(['--series', 'test/fixtures/series/inferred', ...extra]);
+      assert.equal(r.code, 1, `${extra.join(' ')}: ${r.err}`);
+      assert.equal(r.out, '', 'nothing simulated or printed');
+      assert.match(r.err, /^klp-studio simulate: --series test\/fixtures\/series\/inferred: no klp\.series in test\/fixtures\/series\/inferred: /);
+      assert.ok(r.err.includes(`\n    printf '%s\\n' lp_v1 lp_v2 lp_v10 > test/fixtures/series/inferred/klp.series\n`), r.err);
+      assert.ok(r.err.includes('klp-studio simulate --series test/fixtures/series/inferred --infer\n'), r.err);
+      assert.doesNotMatch(r.err, /order inferred/);
+    }
+    // Run from inside the folder, the line to copy writes ./klp.series.
+    const here = await cli(['--series', '.'], path.join(FIXTURES, 'inferred'));
+    assert.equal(here.code, 1);
+    assert.match(here.err, /no klp\.series in the current folder: .*\n.*\n {4}printf '%s\\n' lp_v1 lp_v2 lp_v10 > klp\.series\n/);
+    // --infer goes with --series only.
+    const alone = await cli(['examples/upgrade.klpsim', '--infer']);
+    assert.equal(alone.code, 2);
+    assert.match(alone.err, /--infer goes with --series DIR/);
+  });
+
+  it('--infer: the inferred series says so on stderr; --kernel and --format json apply', async () => {
+    const r = await cli(['--series', 'test/fixtures/series/inferred', '--infer', '--kernel', '6.1', '--format', 'json']);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /series inferred has no klp\.series: order inferred from module names \(lp_v1, lp_v2, lp_v10\); write a klp\.series to pin it/);
     const doc = JSON.parse(r.out);

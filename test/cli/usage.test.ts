@@ -232,9 +232,14 @@ describe('klp-studio: wrong inputs, exit status and messages', function () {
 
   it('run inside the series folder: the output names it as the current folder, not an absolute path', () => {
     const inferred = path.join(ROOT, 'test/fixtures/series/inferred');
-    const r = klp(['series'], inferred);
+    const r = klp(['series', '--infer'], inferred);
     assert.match(r.stdout, /^ {2}order inferred from module names \(natural order\) in this folder; write klp\.series here to pin it$/m);
     assert.ok(!r.stdout.includes(ROOT), r.stdout);
+    const bare = klp(['series'], inferred);
+    assert.equal(bare.status, 1);
+    assert.match(bare.stderr, /^ {4}printf '%s\\n' lp_v1 lp_v2 lp_v10 > klp\.series$/m);
+    assert.match(bare.stderr, /klp-studio series --infer \.$/m);
+    assert.ok(!bare.stderr.includes(ROOT), bare.stderr);
     assert.match(klp(['series'], path.join(ROOT, 'examples')).stdout, /^ {2}order from klp\.series$/m);
   });
 

@@ -1,9 +1,11 @@
 // Series analysis end to end: `klp-studio series` on the example series and on the test
 // series under test/fixtures/series (golden files; UPDATE=1 regenerates them), the rule
-// each series is written to trigger (and its near misses), and the agreement with the
+// each series is written to trigger (and its near misses), a folder without klp.series
+// (no series unless --infer), and the agreement with the
 // simulator: a step has a series error (KLP042/KLP043) iff the simulated insmod fails.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { initParser } from '../../core/src/cparse/parser';
@@ -46,7 +48,8 @@ describe('klp-studio series (golden)', () => {
   for (const dir of SERIES_DIRS) {
     const name = path.relative(ROOT, dir).replace(/[/]/g, '_');
     it(`text output of ${path.relative(ROOT, dir)}`, async () => {
-      const r = await cli(['series', path.relative(ROOT, dir)]);
+      // A folder without klp.series is a series only when asked (--infer); see the next test.
+      const r = await cli(['series', path.relative(ROOT, dir), ...(fs.existsSync(path.join(dir, 'klp.series')) ? [] : ['--infer'])]);
       assert.equal(r.err, '');
       golden(`${name}.txt`, r.out);
       const { report, findings } = analyze(dir);
@@ -54,6 +57,46 @@ describe('klp-studio series (golden)', () => {
       assert.equal(r.status, refused ? 1 : 0);
     });
   }
+
+  it('a folder without klp.series is no series: exit 1, its modules named as the klp.series to write; that line gives the --infer order', async () => {
+    const rel = 'test/fixtures/series/inferred';
+    const r = await cli(['series', rel]);
+    assert.equal(r.status, 1);
+    assert.equal(r.out, '', 'no guessed order is analysed');
+    assert.match(r.err, /^klp-studio series: no klp\.series in test\/fixtures\/series\/inferred or below it: /);
+    const write = /^ {4}(printf '%s\\n' .*)$/m.exec(r.err);
+    assert.ok(write, r.err);
+    assert.equal(write[1], `printf '%s\\n' lp_v1 lp_v2 lp_v10 > ${rel}/klp.series`);
+    assert.ok(r.err.includes(`klp-studio series --infer ${rel}\n`), r.err);
+    assert.equal(r.err.trimEnd().split('\n').length, 4, 'one message');
+    const json = await cli(['series', rel, '--format', 'json']);
+    assert.equal(json.status, 1);
+    assert.deepEqual(JSON.parse(json.out), []);
+    assert.equal(json.err, r.err);
+    // The line the message offers for a copy (a name the shell must quote), run by a shell as
+    // printed, writes the klp.series that pins the order --infer previews.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'klp-noseries-'));
+    try {
+      const copy = path.join(tmp, "it's a series");
+      fs.cpSync(path.join(ROOT, rel), copy, { recursive: true });
+      const offered = /^ {4}(printf .*)$/m.exec((await cli(['series', copy])).err);
+      assert.ok(offered);
+      const sh = spawnSync('sh', ['-c', offered[1]], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(sh.status, 0, sh.stderr);
+      assert.equal(fs.readFileSync(path.join(copy, 'klp.series'), 'utf8'), 'lp_v1\nlp_v2\nlp_v10\n');
+      const pinned = await cli(['series', copy]);
+      const inferred = await cli(['series', '--infer', rel]);
+      assert.equal(pinned.status, inferred.status);
+      const order = (out: string) => out.split('\n')[0].split(': ')[1];
+      assert.equal(order(pinned.out), 'lp_v1 -> lp_v2 -> lp_v10');
+      assert.equal(order(pinned.out), order(inferred.out), 'same order');
+      assert.match(pinned.out, /^ {2}order from .*klp\.series$/m);
+      const steps = (out: string) => out.split('\n').filter((l) => /^step \d+: /.test(l));
+      assert.deepEqual(steps(pinned.out), steps(inferred.out));
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 
   it('JSON output of the example series: steps, locations as file/line/column, findings', async () => {
     const r = await cli(['series', 'examples', '--format', 'json']);

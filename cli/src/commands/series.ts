@@ -1,12 +1,13 @@
-// `klp-studio series [DIR] [--format text|json]`: the series analysis of DIR's klp.series
-// (or of every klp.series folder under DIR, or, with none, of DIR's livepatch modules in
-// natural name order): a table per upgrade step, then the series findings gcc-style.
-// Exit status 1 when the kernel would refuse a step, an error is found or there is no
-// series, 0 otherwise, 2 for bad usage.
+// `klp-studio series [DIR] [--format text|json] [--infer]`: the series analysis of DIR's
+// klp.series (or of every klp.series folder under DIR): a table per upgrade step, then the
+// series findings gcc-style. With no klp.series at all DIR is no series: its livepatch
+// modules are named as the klp.series to write (../noSeries.ts), and only --infer analyses
+// them in natural name order, saying so. Exit status 1 when the kernel would refuse a step,
+// an error is found or there is no series, 0 otherwise, 2 for bad usage.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from '../main';
-import { choice, inputFolder, parseArgs, showPath, UsageError } from '../io';
+import { choice, flag, inputFolder, parseArgs, showPath, UsageError } from '../io';
 import { initParser } from '../../../core/src/cparse/parser';
 import { sortFindings } from '../../../core/src/findings';
 import { formatText, formatJson } from '../../../core/src/report/formats';
@@ -17,14 +18,16 @@ import { formatProposalView, proposalView } from '../../../core/src/series/state
 import { plural } from '../../../core/src/series/format';
 import { patchModelNotes, withKernelTree } from '../../../core/src/klpbuild/series';
 import { kernelTreeOption } from '../kernelTree';
+import { folderName, noSeriesMessage, shellWord, unorderedModules } from '../noSeries';
 
 const USAGE = `usage: klp-studio series [DIR] [--format text|json] [--kernel-api LEVEL]
-                         [--kernel-tree DIR]
+                         [--kernel-tree DIR] [--infer]
 
 Analyses the livepatch series of DIR (default: .): the ${SERIES_FILE} file there
 (one module name or source path per line, oldest first, # comments), else every
-folder under DIR that has one, else the livepatch modules directly in DIR in
-natural name order (lp_v2 before lp_v10; the output says so). For each step
+folder under DIR that has one. Without any, DIR is no series: the command names
+the livepatch modules directly in DIR, in natural name order (lp_v2 before
+lp_v10), as the ${SERIES_FILE} to write, and exits 1. For each step
 (patch N installed over what the steps before left) it shows what happens to
 each function (new, re-patched, unchanged, reverted by a NOP), to each system
 state (by the kernel's compatibility rule), to shadow variables, and which
@@ -32,6 +35,9 @@ callbacks of replaced patches never run; then version skips, the downgrade
 path, and the series findings, gcc-style (docs/SERIES.md).
 
   --format text|json   output format (default text)
+  --infer              when there is no ${SERIES_FILE} in or below DIR: analyse the
+                       livepatch modules directly in DIR in natural name order
+                       (a preview; the output says the order is inferred)
   --kernel-tree DIR    the kernel tree the series' .patch lines apply to
                        (default: the tree enclosing each patch, else the
                        working directory's; docs/KLP-BUILD.md)
@@ -42,10 +48,11 @@ path, and the series findings, gcc-style (docs/SERIES.md).
                        which state callbacks run, which shadow variables
                        is_shadow would free, and when (docs/STATE-CALLBACKS.md)
 exit status: 1 when the kernel would refuse a step, an error is found, the
-series has problems or DIR holds no series; 0 otherwise; 2 for bad usage or a
+series has problems or DIR holds no series (no ${SERIES_FILE}, without --infer);
+0 otherwise; 2 for bad usage or a
 DIR that is missing or not a folder`;
 
-const OPTIONS = { valued: ['--format', '--kernel-api', '--kernel-tree'], switches: [] as string[] };
+const OPTIONS = { valued: ['--format', '--kernel-api', '--kernel-tree'], switches: ['--infer'] };
 
 export const command: Command = {
   summary: 'what each cumulative upgrade of a series does, step by step',
@@ -63,8 +70,20 @@ export const command: Command = {
     const own = fs.existsSync(path.join(dir, SERIES_FILE));
     const show = (f: string) => showPath(io, f);
     const dirs = own ? [dir] : findSeriesDirs(dir, nodeHost);
-    if (!dirs.length) dirs.push(dir); // inferred series of DIR itself
     const provide = withKernelTree(modelProvider(nodeHost), nodeHost, kernelTreeOption(io, args));
+    if (!dirs.length && !flag(args, '--infer')) {
+      // No klp.series anywhere: no guessed order is analysed (one meaning of series, issue 16).
+      const modules = unorderedModules(dir, provide);
+      const shown = show(dir);
+      if (modules.length) {
+        io.err(noSeriesMessage('klp-studio series: ', dir, shown, `${folderName(shown)} or below it`, modules, `klp-studio series --infer ${shellWord(shown)}`));
+      } else {
+        io.err(`klp-studio series: no series in ${shown}: no ${SERIES_FILE} in it or below it, and no livepatch module directly in it\n`);
+      }
+      if (format === 'json') io.out('[]\n');
+      return 1;
+    }
+    if (!dirs.length) dirs.push(dir); // --infer: DIR's modules in natural name order
     const results = dirs.map((d) => checkSeries(d, nodeHost, provide, { kernelApi }));
     for (const { report } of results) for (const n of patchModelNotes(report.patches.map((p) => p.model), show)) io.err(`${n}\n`);
 

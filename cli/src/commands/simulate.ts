@@ -1,8 +1,8 @@
 // `klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1|6.12|7.2] [--no-debug] [--format text|json]`:
 // runs a `.klpsim` scenario through the transition simulator (core/src/sim) and prints the
 // transcript (byte for byte as docs/SCENARIOS.md specifies) or the JSON events.
-// `--series DIR [--from N] [--to M] [--print-scenario]` runs the series' generated upgrade
-// scenario instead (../simulateSeries.ts).
+// `--series DIR [--from N] [--to M] [--print-scenario] [--infer]` runs the series' generated
+// upgrade scenario instead (../simulateSeries.ts).
 import * as path from 'node:path';
 import type { Command } from '../main';
 import { choice, flag, option, parseArgs, readInputFile, UsageError } from '../io';
@@ -16,7 +16,7 @@ import { kernelTreeOption } from '../kernelTree';
 const USAGE = `usage: klp-studio simulate FILE [--path DIR]... [--kernel latest|6.1|6.12|7.2]
                   [--kernel-api LEVEL] [--no-debug] [--format text|json]
        klp-studio simulate --series DIR [--from N] [--to M] [--print-scenario]
-                  [--kernel-tree DIR] [the options above]
+                  [--kernel-tree DIR] [--infer] [the options above]
 
 Runs a .klpsim scenario (docs/SIMULATOR.md) on the simulated kernel and prints
 what the kernel would log. Modules are looked up in the scenario's folder
@@ -40,22 +40,27 @@ in its name?) is a plain module, said on stderr as a FILE:LINE: note: line.
   --format text|json   the transcript (default) or the run as JSON events
                        (docs/EVENTS.md)
   --series DIR         instead of FILE: the upgrade path of the series in DIR
-                       (its klp.series, or its livepatch modules in natural
-                       name order): the target modules, then each patch loaded
-                       over the previous one
+                       (its klp.series): the target modules, then each patch
+                       loaded over the previous one. A DIR without klp.series
+                       is no series: its livepatch modules are named as the
+                       klp.series to write, and the exit status is 1
   --from N, --to M     only the steps N..M (1-based positions or module names)
   --print-scenario     print the generated scenario instead of running it
   --kernel-tree DIR    with --series: the kernel tree its .patch lines apply
                        to (docs/KLP-BUILD.md)
+  --infer              with --series, when DIR has no klp.series: simulate its
+                       livepatch modules in natural name order (a preview; a
+                       note on stderr says the order is inferred)
 exit status: 0 when the scenario ran (whatever the kernel answered), 1 when a
-livepatch it needs has no sources or the series has problems, 2 for a malformed
+livepatch it needs has no sources, the series has problems or DIR has no
+klp.series (without --infer), 2 for a malformed
 scenario, a missing FILE, bad usage, or a run beyond the simulator's limits
 (sleep N at most 3600; 2.5 million events)`;
 
 /** The simulator's note on a module it found no sources for (core/src/sim/engine.ts). */
 const NO_SOURCES = /^module '[^']+' has no sources\b/;
 
-const OPTIONS = { valued: ['--path', '--format', '--kernel', '--kernel-api', '--series', '--from', '--to', '--kernel-tree'], switches: ['--no-debug', '--print-scenario'] };
+const OPTIONS = { valued: ['--path', '--format', '--kernel', '--kernel-api', '--series', '--from', '--to', '--kernel-tree'], switches: ['--no-debug', '--print-scenario', '--infer'] };
 
 export const command: Command = {
   summary: 'run a .klpsim scenario or a series\' upgrade on the simulated kernel',
@@ -76,13 +81,13 @@ export const command: Command = {
     if (series !== undefined) {
       if (args.positionals.length) throw new UsageError('--series DIR takes no scenario FILE');
       await initParser();
-      const o = runSeriesUpgrade({ given: series, from: option(args, '--from'), to: option(args, '--to'), searchDirs: dirs, printScenario: flag(args, '--print-scenario'), options, trees: kernelTreeOption(io, args) }, io);
+      const o = runSeriesUpgrade({ given: series, from: option(args, '--from'), to: option(args, '--to'), searchDirs: dirs, printScenario: flag(args, '--print-scenario'), infer: flag(args, '--infer'), options, trees: kernelTreeOption(io, args) }, io);
       if (o.kind === 'failed') return o.status;
       if (o.kind === 'printed') { io.out(o.text); return 0; }
       r = o.result;
       given = o.scenarioName;
     } else {
-      for (const f of ['--from', '--to', '--print-scenario', '--kernel-tree']) if (flag(args, f)) throw new UsageError(`${f} goes with --series DIR`);
+      for (const f of ['--from', '--to', '--print-scenario', '--kernel-tree', '--infer']) if (flag(args, f)) throw new UsageError(`${f} goes with --series DIR`);
       if (args.positionals.length !== 1) throw new UsageError(args.positionals.length ? 'exactly one scenario file expected' : 'missing scenario FILE (or --series DIR)');
       given = args.positionals[0];
       const { file, text } = readInputFile(io, given, `give a .klpsim scenario, or --series ${given} for the upgrade path of its series`);
