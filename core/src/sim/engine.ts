@@ -2,7 +2,7 @@
 // reference counts and states, klp_enable_patch() and its checks, the patch list,
 // func_stacks with NOPs for atomic replace, callbacks, the per-task consistency model with
 // retries, signals, reverse and force, sysfs and the ftrace_enabled sysctl. It follows
-// ../shared/docs/kernel-livepatch-semantics.md (section numbers in comments refer to it);
+// docs/SEMANTICS.md (section numbers in comments refer to it);
 // choices where that document is silent are in docs/FIDELITY.md. Virtual time, no I/O.
 import type {
   CallbackName, CallbackSkip, FuncImpl, ModuleState, PatchLifecycle, SimEvent, SourceRef, TaskPatchState, TransitionTarget,
@@ -1024,7 +1024,7 @@ export class Machine {
     return tr.counter > 0 && tr.counter % SIGNALS_TIMEOUT === 0 && left.some((t) => !t.kthread);
   }
 
-  /** After each command: retries while they make progress (scenario-format.md, Settling). */
+  /** After each command: retries while they make progress (docs/SCENARIOS.md, settling). */
   private settle(): void {
     while (this.transition && !this.stopped && this.retryWouldChange(this.transition)) {
       this.time++;
