@@ -8,7 +8,8 @@
 // The last line of the output is the sum over every tier, alone on its line, for CI:
 //   N passed, N failed[, N skipped]
 // Each tier's counts are read from what it prints (mocha's "N passing / N failing / N pending",
-// the e2e driver's "e2e steps: N passed, N failed"); build and typecheck count as one test each;
+// the e2e driver's "e2e steps: N passed, N failed"); build and typecheck count as one test each
+// (installing npm packages counts only when it fails);
 // a tier that fails without printing counts (a crash) counts as one failure.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,7 +30,7 @@ export function countsIn(text) {
   return { passed, failed, skipped, reported: passed + failed + skipped > 0 };
 }
 
-function step(name, cmd, args, { counted = true } = {}) {
+function step(name, cmd, args, { counted = true, tally = true } = {}) {
   const t0 = Date.now();
   process.stdout.write(`\n=== ${name}: ${cmd} ${args.join(' ')}\n`);
   return new Promise((resolve) => {
@@ -41,7 +42,8 @@ function step(name, cmd, args, { counted = true } = {}) {
     child.on('close', (code) => {
       const ok = code === 0;
       const c = counted ? countsIn(out) : { passed: 0, failed: 0, skipped: 0, reported: false };
-      if (!c.reported) { if (ok) c.passed = 1; else c.failed = 1; }
+      if (!tally) { c.passed = 0; c.failed = ok ? 0 : 1; }
+      else if (!c.reported) { if (ok) c.passed = 1; else c.failed = 1; }
       else if (!ok && c.failed === 0) c.failed = 1;
       results.push({ name, ok, seconds: Math.round((Date.now() - t0) / 1000), ...c });
       resolve(ok);
@@ -50,7 +52,7 @@ function step(name, cmd, args, { counted = true } = {}) {
 }
 
 async function main() {
-  if (!existsSync(join(root, 'node_modules/.package-lock.json'))) await step('install npm packages', 'npm', ['ci', '--no-audit', '--no-fund'], { counted: false });
+  if (!existsSync(join(root, 'node_modules/.package-lock.json'))) await step('install npm packages', 'npm', ['ci', '--no-audit', '--no-fund'], { counted: false, tally: false });
   if (!(await step('build', 'npm', ['run', '-s', 'build'], { counted: false }))) return finish();
   await step('typecheck', 'npm', ['run', '-s', 'typecheck'], { counted: false });
   await step('mocha suites', 'npx', ['mocha']);
