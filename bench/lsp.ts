@@ -46,8 +46,11 @@ export function cpuMsOf(pid: number, mainThreadOnly = false): number {
 }
 const CLOCK_TICKS = 100;
 
-/** Starts the server on ROOT (with SERVER_NODE_OPTIONS); with PROFILEDIR, CPU-profiled (bench/cpuprof.cjs) into that folder. */
-export async function start(root: string, profileDir?: string): Promise<LspClient> {
+/**
+ * Starts the server on ROOT (with SERVER_NODE_OPTIONS, and ENV over this process's
+ * environment); with PROFILEDIR, CPU-profiled (bench/cpuprof.cjs) into that folder.
+ */
+export async function start(root: string, profileDir?: string, env?: Record<string, string>): Promise<LspClient> {
   const saved = { o: process.env.NODE_OPTIONS, d: process.env.KLP_BENCH_PROFILE_DIR };
   const options = [SERVER_NODE_OPTIONS];
   if (profileDir) {
@@ -56,7 +59,7 @@ export async function start(root: string, profileDir?: string): Promise<LspClien
   }
   process.env.NODE_OPTIONS = options.join(' ').trim();
   try {
-    return await LspClient.start({ root }); // spawns synchronously: the environment is read now
+    return await LspClient.start({ root, env }); // spawns synchronously: the environment is read now
   } finally {
     for (const [k, v] of [['NODE_OPTIONS', saved.o], ['KLP_BENCH_PROFILE_DIR', saved.d]] as const) {
       if (v === undefined) delete process.env[k];
@@ -175,37 +178,70 @@ export async function memoryOverEdits(r: EditResult, n: number): Promise<[number
 }
 
 export interface StartupResult {
-  /** Medians, ms from spawning the server: initialize answered; first diagnostics of the opened module. */
+  /** Medians over the runs with the code cache written by a first start, ms from spawning the server: initialize answered; first diagnostics of the opened module. */
   initialize: number;
   firstDiagnostics: number;
   all: number[];
   /** Median CPU ms of the server from its start to the first diagnostics: main thread, whole process. */
   cpu: { main: number; all: number };
+  /** What the server's code cache did in those runs (klp/analysisStats). */
+  codeCache: string[];
+  /** The first start into an empty cache folder (it writes the cache): ms to first diagnostics, main-thread CPU. */
+  cold: { firstDiagnostics: number; cpu: number; codeCache?: string };
+  /** The same start with the cache turned off (KLP_STUDIO_CODE_CACHE=off), interleaved with the cached runs. */
+  noCache: { initialize: number; firstDiagnostics: number; all: number[]; cpu: { main: number; all: number } };
 }
 
-/** Spawns the server RUNS times on a folder with one 200-line module, opened right after initialize. */
+interface StartSample { init: number; first: number; cpu: number; cpuAll: number; codeCache?: string }
+
+/** One start on DIR: spawn, initialize, open FILE, first diagnostics (the server is left running). */
+async function startOnce(dir: string, file: string, text: string, env: Record<string, string>): Promise<StartSample & { c: LspClient }> {
+  const t0 = performance.now();
+  const c = await start(dir, undefined, env);
+  const init = performance.now() - t0;
+  await c.open(file, text);
+  await c.waitDiagnostics(file, (_, p) => p.version === 1, 'first diagnostics', 30000);
+  const first = performance.now() - t0;
+  const cpu = cpuMsOf(c.proc.pid!, true);
+  const cpuAll = cpuMsOf(c.proc.pid!);
+  const stats = await c.request<AnalysisStats>('klp/analysisStats', undefined);
+  return { c, init, first, cpu, cpuAll, codeCache: stats.codeCache };
+}
+
+/**
+ * Spawns the server on a folder with one 200-line module, opened right after initialize:
+ * once into an empty code-cache folder (kept running until it has written the cache), then
+ * RUNS times with that cache alternated with RUNS times with the cache turned off.
+ */
 export async function startup(runs: number): Promise<StartupResult> {
   const dir = tmp('klp-bench-start-');
+  const cache = tmp('klp-bench-codecache-');
   const file = path.join(dir, 'lp_small.c');
   const text = generateLargeSource(200, 'lp_small', { funcs: 4 });
   fs.writeFileSync(file, text);
-  const init: number[] = [];
-  const first: number[] = [];
-  const cpu: number[] = [];
-  const cpuAll: number[] = [];
+  const coldRun = await startOnce(dir, file, text, { KLP_STUDIO_CODE_CACHE: cache });
+  await coldRun.c.until(() => fs.readdirSync(cache).some((n) => n.endsWith('.cache')), 'the code cache', 30000);
+  await coldRun.c.stop();
+  const warm: StartSample[] = [];
+  const off: StartSample[] = [];
   for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const c = await start(dir);
-    init.push(performance.now() - t0);
-    await c.open(file, text);
-    await c.waitDiagnostics(file, (_, p) => p.version === 1, 'first diagnostics', 30000);
-    first.push(performance.now() - t0);
-    cpu.push(cpuMsOf(c.proc.pid!, true));
-    cpuAll.push(cpuMsOf(c.proc.pid!));
-    await c.stop();
+    for (const [env, out] of [[cache, warm], ['off', off]] as const) {
+      const r = await startOnce(dir, file, text, { KLP_STUDIO_CODE_CACHE: env });
+      await r.c.stop();
+      out.push(r);
+    }
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  return { initialize: median(init), firstDiagnostics: median(first), all: first, cpu: { main: median(cpu), all: median(cpuAll) } };
+  fs.rmSync(cache, { recursive: true, force: true });
+  const sum = (xs: StartSample[]) => ({
+    initialize: median(xs.map((x) => x.init)), firstDiagnostics: median(xs.map((x) => x.first)), all: xs.map((x) => x.first),
+    cpu: { main: median(xs.map((x) => x.cpu)), all: median(xs.map((x) => x.cpuAll)) },
+  });
+  return {
+    ...sum(warm), codeCache: [...new Set(warm.map((x) => x.codeCache ?? 'none'))],
+    cold: { firstDiagnostics: coldRun.first, cpu: coldRun.cpu, codeCache: coldRun.codeCache },
+    noCache: sum(off),
+  };
 }
 
 export interface SeriesResult {

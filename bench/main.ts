@@ -81,7 +81,9 @@ export async function main(argv: string[]): Promise<void> {
     say('(b) server start -> first diagnostics');
     const s = await startup(quick ? 3 : 7);
     rows.push({ id: 'b', target: 'server start -> first diagnostics, 200-line module', limit: '<= 300 ms', measured: `${fmt(s.firstDiagnostics)} ms (CPU ${fmt(s.cpu.main)})`, ratio: s.firstDiagnostics / 300, max: 1 });
-    details.push(`(b) spawn -> initialize answered (wasm loaded): ${fmt(s.initialize)} ms; -> first publishDiagnostics: ${fmt(s.firstDiagnostics)} ms; server CPU by then ${fmt(s.cpu.main)} ms main thread, ${fmt(s.cpu.all)} ms all threads; runs: ${s.all.map(fmt).join(' ')}`);
+    details.push(`(b) with the code cache (${s.codeCache.join(', ')}): spawn -> initialize answered (wasm loaded): ${fmt(s.initialize)} ms; -> first publishDiagnostics: ${fmt(s.firstDiagnostics)} ms; server CPU by then ${fmt(s.cpu.main)} ms main thread, ${fmt(s.cpu.all)} ms all threads; runs: ${s.all.map(fmt).join(' ')}`);
+    details.push(`(b) cache off, interleaved: initialize ${fmt(s.noCache.initialize)} ms; first publishDiagnostics ${fmt(s.noCache.firstDiagnostics)} ms; CPU ${fmt(s.noCache.cpu.main)} ms main thread, ${fmt(s.noCache.cpu.all)} ms all threads; runs: ${s.noCache.all.map(fmt).join(' ')}`);
+    details.push(`(b) first start into an empty cache folder (${s.cold.codeCache ?? 'none'}; writes the cache): ${fmt(s.cold.firstDiagnostics)} ms, CPU ${fmt(s.cold.cpu)} ms main thread`);
     json.startup = s;
   }
   if (only.has('c')) {

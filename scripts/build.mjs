@@ -2,7 +2,7 @@
 // esbuild, and places the tree-sitter wasm files beside the bundles. Type checking is
 // separate (`npm run typecheck`). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +17,10 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 const builds = [
   { ...node, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // dist/server.js is a small loader (server/src/main.ts) that runs the server bundle through
+  // a V8 code cache (a script compiled from a cache cannot run a dynamic import()).
+  { ...node, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  { ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-bundle.js' },
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' },
 ].filter((b) => existsSync(join(root, b.entryPoints[0])));
@@ -29,4 +32,18 @@ if (process.argv.includes('--watch')) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  asciiOnly(join(dist, 'server-bundle.js'));
+}
+
+/**
+ * Makes a bundle pure ASCII, so that the server's loader decodes it as Latin-1 and V8 holds it
+ * as a one-byte string (server/src/codeCache.ts). esbuild already escapes every non-ASCII
+ * character of the code (its default charset is ASCII): those left are in comments (`§` of
+ * docs/SEMANTICS.md references), each UTF-16 unit replaced by `?` so that columns stay put.
+ */
+function asciiOnly(file) {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  if (ascii !== text) writeFileSync(file, ascii);
 }

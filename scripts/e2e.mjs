@@ -79,7 +79,7 @@ function vsix() {
   const installed = readdirSync(profile.extDir).filter((n) => n.startsWith('klp-studio.klp-studio-'));
   // every file the installed extension loads or spawns: the CLI runs Verify, which compiles
   // the guest loader; the page shows the icon and the user README's pictures
-  const missing = installed.length ? ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/webview.js', 'dist/tree-sitter-c.wasm',
+  const missing = installed.length ? ['dist/client.js', 'dist/server.js', 'dist/server-bundle.js', 'dist/cli.js', 'dist/webview.js', 'dist/tree-sitter-c.wasm',
     'dist/web-tree-sitter.wasm', 'verify/guest/klpctl.c', 'media/icon.png', 'media/timeline.png', 'readme.md', 'changelog.md']
     .filter((f) => !existsSync(join(profile.extDir, installed[0], f))) : ['the extension'];
   if (missing.length) {

@@ -4,7 +4,7 @@
 // extension manifest, the npm package of the CLI (its `files` list: dist/cli.js, the wasm
 // files, the guest loader's source) and the npm workspace root — and vsce refuses a `files`
 // list beside a .vscodeignore, so the .vsix is not packaged from the repository root:
-//   dist/{client,server,cli,webview}.js + the wasm files (cli.js: Verify spawns it),
+//   dist/{client,server,server-bundle,cli,webview}.js + the wasm files (cli.js: Verify spawns it),
 //   verify/guest/klpctl.c (Verify compiles it), syntaxes/, extension/media/ (icon, pictures),
 //   the user README (extension/README.md, not the developers' README.md; its pictures
 //   embedded as data: URLs, the only images the extension page's policy loads besides https),
@@ -24,6 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VSIX_CONTENTS = [
   ['dist/client.js', 'dist/client.js'],
   ['dist/server.js', 'dist/server.js'],
+  ['dist/server-bundle.js', 'dist/server-bundle.js'],
   ['dist/cli.js', 'dist/cli.js'],
   ['dist/webview.js', 'dist/webview.js'],
   ['dist/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm'],

@@ -189,7 +189,16 @@ export interface AnalysisStats {
   };
   /** The server's process.memoryUsage(), MB. */
   memory?: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+  /** The V8 code cache of dist/server-bundle.js in this process (server/src/codeCache.ts); absent when not loaded through it. */
+  codeCache?: CodeCacheState;
 }
+
+/**
+ * What happened to the server bundle's V8 code cache: `off` (disabled or nowhere to keep it),
+ * `absent` (none yet: compiled from source, written once warm), `rejected` (refused by V8:
+ * compiled from source, rewritten), `used`, `failed` (loaded by plain require).
+ */
+export type CodeCacheState = 'off' | 'absent' | 'rejected' | 'used' | 'failed';
 
 /** `klp/analysisStats`: counters of the last analysis run (benchmarks and tests; no parameters). */
 export namespace AnalysisStatsRequest {

@@ -1,4 +1,5 @@
-// The KLP Studio language server (bundled to dist/server.js; also `klp-studio lsp --stdio`).
+// The KLP Studio language server (bundled to dist/server-bundle.js, which dist/server.js loads
+// through the V8 code cache: ./main.ts; also `klp-studio lsp --stdio`).
 // Wires the connection to one file per feature: documents (incremental sync), workspace
 // index + file watching, the analysis queue and diagnostics, hover, definition, references,
 // symbols, code actions, code lenses and the custom klp/* requests (common/src/protocol.ts).
@@ -13,7 +14,7 @@ import type { Severity } from '../../core/src/findings';
 import { nodeHost } from '../../common/src/nodeHost';
 import { FileSizeLimit } from '../../common/src/sizeLimit';
 import { maxKBFromSettings, sizeFindings } from './sizeLimit';
-import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest } from '../../common/src/protocol';
+import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest, type CodeCacheState } from '../../common/src/protocol';
 import { Analyzer } from './analysis';
 import { countPendingChanges, pendingChanges } from './pendingChanges';
 import { codeActions, CREATE_SERIES_KIND } from './codeActions';
@@ -72,7 +73,15 @@ function safe<P, R>(ctx: { log(m: string): void }, name: string, fallback: R, fn
   };
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+/** How the server was started (server/src/main.ts loads it through the V8 code cache). */
+export interface StartOptions {
+  /** What the code cache did, reported by klp/analysisStats. */
+  codeCache?: CodeCacheState;
+  /** Called once, when the first workspace index and the analyses it scheduled are done. */
+  onWarm?: () => void;
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all), options: StartOptions = {}): Connection {
   const uris = new UriBook();
   // Files over klpStudio.analysis.maxFileSizeKB read as empty and say so (./sizeLimit.ts).
   const sizeLimit = new FileSizeLimit();
@@ -236,6 +245,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     await loadSettings();
     indexStarted = true;
     indexed = reindex('Indexing livepatch modules');
+    if (options.onWarm) void indexed.then(options.onWarm, () => undefined);
   });
 
   connection.onDidChangeConfiguration(async (p) => {
@@ -351,7 +361,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const mb = (x: number) => Math.round((x / 2 ** 20) * 10) / 10;
     const m = process.memoryUsage();
     const memory = { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
-    return { runs: analyzer.runs, lastRun: analyzer.lastRun, memory };
+    return { runs: analyzer.runs, lastRun: analyzer.lastRun, memory, ...(options.codeCache ? { codeCache: options.codeCache } : {}) };
   });
 
   connection.onShutdown(() => {
@@ -362,6 +372,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   return connection;
 }
 
-// Started directly (dist/server.js): listen on the transport given on the command line
-// (--stdio, --node-ipc, --socket=N). Inside the CLI bundle, `lsp` calls startServer itself.
-if (require.main === module && /server\.[jt]s$/.test(require.main.filename)) startServer();
+// Started directly (`node dist/server-bundle.js`, or server.ts from sources): listen on the
+// transport given on the command line (--stdio, --node-ipc, --socket=N). dist/server.js
+// (./main.ts) and the CLI's `lsp` call startServer themselves.
+if (require.main === module && /server(-bundle)?\.[jt]s$/.test(require.main.filename)) startServer();

@@ -47,6 +47,8 @@ export interface StartOptions {
   /** Answer for workspace/configuration (section klpStudio). */
   settings?: unknown;
   initializationOptions?: unknown;
+  /** Environment variables of the server process, over this process's. */
+  env?: Record<string, string>;
 }
 
 export class LspClient {
@@ -64,7 +66,7 @@ export class LspClient {
 
   static async start(o: StartOptions): Promise<LspClient> {
     const args = o.viaCli ? [CLI, 'lsp', '--stdio'] : [SERVER, '--stdio'];
-    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: o.root });
+    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: o.root, env: o.env ? { ...process.env, ...o.env } : undefined });
     const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
     const c = new LspClient(proc, conn);
     proc.stderr!.on('data', (d) => (c.stderr += d));

@@ -27,7 +27,9 @@ export function initParser(): Promise<void> {
   if (!initPromise) {
     initPromise = (async () => {
       await Parser.init({ locateFile: (name: string) => locate(name) });
-      language = await Language.load(locate('tree-sitter-c.wasm'));
+      // The bytes, not the path: given a path, web-tree-sitter reads it through a dynamic
+      // import(), which a script compiled from a V8 code cache cannot run (server/src/codeCache.ts).
+      language = await Language.load(fs.readFileSync(locate('tree-sitter-c.wasm')));
     })();
   }
   return initPromise;
