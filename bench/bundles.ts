@@ -1,4 +1,5 @@
-// Bundle benchmark (not a timed test): sizes of dist/client.js, server.js, webview.js and
+// Bundle benchmark (not a timed test): sizes of dist/client.js, server.js (the loader),
+// server-bundle.js (the language server), webview.js and
 // cli.js (raw and gzip), what makes up the client bundle (esbuild metafile, by package), and
 // the cost of loading the client bundle, which is what VS Code pays at activation before
 // `activate` runs (measured in a fresh Node process with `vscode` stubbed; the e2e suite
@@ -24,7 +25,7 @@ export interface BundleResult {
 }
 
 export async function bundles(runs = 5): Promise<BundleResult> {
-  const sizes = ['client.js', 'server.js', 'webview.js', 'cli.js'].map((f) => {
+  const sizes = ['client.js', 'server.js', 'server-bundle.js', 'webview.js', 'cli.js'].filter((f) => fs.existsSync(path.join(ROOT, 'dist', f))).map((f) => {
     const buf = fs.readFileSync(path.join(ROOT, 'dist', f));
     return { file: `dist/${f}`, bytes: buf.length, gzip: zlib.gzipSync(buf).length };
   });

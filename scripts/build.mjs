@@ -14,13 +14,26 @@ mkdirSync(dist, { recursive: true });
 const alias = { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs') };
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', alias, absWorkingDir: root };
 const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+// The server side (server bundle, CLI) takes common/src/protocol.ts's
+// vscode-languageserver-protocol from vscode-languageserver's own dependency: npm hoists the
+// client's newer copy to the top, and a second copy (with its own vscode-jsonrpc) would add
+// 300 KB to the server bundle and its initialisation to every start.
+const languageServer = join(root, 'node_modules/vscode-languageserver');
+const serverProtocol = {
+  name: 'server-protocol',
+  setup(build) {
+    build.onResolve({ filter: /^vscode-languageserver-protocol(\/.*)?$/ }, (args) =>
+      args.resolveDir.startsWith(languageServer) ? undefined : build.resolve(args.path, { kind: args.kind, resolveDir: languageServer }));
+  },
+};
+const serverSide = { ...node, plugins: [serverProtocol] };
 
 const builds = [
-  { ...node, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...serverSide, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // dist/server.js is a small loader (server/src/main.ts) that runs the server bundle through
   // a V8 code cache (a script compiled from a cache cannot run a dynamic import()).
   { ...node, entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-bundle.js' },
+  { ...serverSide, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-bundle.js' },
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js' },
 ].filter((b) => existsSync(join(root, b.entryPoints[0])));

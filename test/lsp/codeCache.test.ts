@@ -3,7 +3,8 @@
 // (both in the .vsix); a first start writes the cache once warm, a second start runs the
 // bundle from it (the start-up target of docs/PERFORMANCE.md (b) depends on it) and answers
 // the same; a damaged cache, a folder that cannot be written and the cache turned off all
-// still give a working server. klp/analysisStats reports what the cache did.
+// still give a working server. klp/analysisStats reports what the cache did. The bundle is
+// ASCII and holds one copy of the LSP protocol library (both cut its start-up cost).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -57,6 +58,9 @@ describe('server start-up through the V8 code cache (dist/server.js -> dist/serv
     assert.match(loader, /server-bundle\.js/);
     const bundle = fs.readFileSync(path.join(ROOT, 'dist/server-bundle.js'), 'utf8');
     assert.match(bundle, /function startServer\(/);
+    assert.ok(/^[\x00-\x7f]*$/.test(bundle), 'the bundle is ASCII (decoded as Latin-1, a one-byte string in V8)');
+    // One copy of the protocol library: scripts/build.mjs resolves common/src/protocol.ts's import to vscode-languageserver's own.
+    assert.equal(bundle.match(/^\/\/ node_modules\/.*vscode-languageserver-protocol\/lib\/common\/api\.js$/gm)?.length, 1, 'copies of vscode-languageserver-protocol in the server bundle');
     // A real dynamic import, not one esbuild-register would turn into require().
     const vsix = await (new Function('u', 'return import(u)') as (u: string) => Promise<{ VSIX_CONTENTS: [string, string][] }>)(pathToFileURL(path.join(ROOT, 'scripts/vsix.mjs')).href);
     const shipped = vsix.VSIX_CONTENTS.map(([, to]) => to);
