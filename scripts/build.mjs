@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -45,18 +46,19 @@ if (process.argv.includes('--watch')) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  asciiOnly(join(dist, 'server-bundle.js'));
+  finishServerBundle(join(dist, 'server-bundle.js'));
 }
 
 /**
- * Makes a bundle pure ASCII, so that the server's loader decodes it as Latin-1 and V8 holds it
- * as a one-byte string (server/src/codeCache.ts). esbuild already escapes every non-ASCII
- * character of the code (its default charset is ASCII): those left are in comments (`§` of
- * docs/SEMANTICS.md references), each UTF-16 unit replaced by `?` so that columns stay put.
+ * Makes the server bundle pure ASCII, so that its loader decodes it as Latin-1 and V8 holds it
+ * as a one-byte string, and ends it with the SHA-1 of its text, which names its V8 code cache
+ * (server/src/codeCache.ts: BUNDLE_HASH_MARK, cacheKey). esbuild already escapes every
+ * non-ASCII character of the code (its default charset is ASCII): those left are in comments
+ * (`§` of docs/SEMANTICS.md references), each UTF-16 unit replaced by `?` so that columns stay.
  */
-function asciiOnly(file) {
+function finishServerBundle(file) {
   if (!existsSync(file)) return;
-  const text = readFileSync(file, 'utf8');
-  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
-  if (ascii !== text) writeFileSync(file, ascii);
+  const text = readFileSync(file, 'utf8').replace(/[^\x00-\x7f]/g, '?');
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  writeFileSync(file, `${body}// klp-studio bundle sha1: ${createHash('sha1').update(body).digest('hex')}\n`);
 }

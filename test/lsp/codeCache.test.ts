@@ -6,13 +6,14 @@
 // still give a working server. klp/analysisStats reports what the cache did. The bundle is
 // ASCII and holds one copy of the LSP protocol library (both cut its start-up cost).
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import type { AnalysisStats } from '../../common/src/protocol';
-import { codeCacheDir } from '../../server/src/codeCache';
+import { BUNDLE_HASH_MARK, cacheKey, codeCacheDir, lazyBuiltinsRequire } from '../../server/src/codeCache';
 import { copyTree, LspClient, ROOT } from './harness';
 
 const FIXTURE = path.join(__dirname, 'fixtures/series');
@@ -59,6 +60,11 @@ describe('server start-up through the V8 code cache (dist/server.js -> dist/serv
     const bundle = fs.readFileSync(path.join(ROOT, 'dist/server-bundle.js'), 'utf8');
     assert.match(bundle, /function startServer\(/);
     assert.ok(/^[\x00-\x7f]*$/.test(bundle), 'the bundle is ASCII (decoded as Latin-1, a one-byte string in V8)');
+    // Its last line is the SHA-1 of the text above it, which names its cache.
+    const at = bundle.lastIndexOf(BUNDLE_HASH_MARK);
+    assert.ok(at > 0 && bundle.slice(at).trim().length === BUNDLE_HASH_MARK.length + 40, 'the bundle ends with its content hash');
+    assert.equal(bundle.slice(at + BUNDLE_HASH_MARK.length).trim(), createHash('sha1').update(bundle.slice(0, at)).digest('hex'));
+    assert.match(cacheKey(path.join(ROOT, 'dist/server-bundle.js'), bundle), new RegExp(`^${bundle.slice(at + BUNDLE_HASH_MARK.length, at + BUNDLE_HASH_MARK.length + 16)}-`));
     // One copy of the protocol library: scripts/build.mjs resolves common/src/protocol.ts's import to vscode-languageserver's own.
     assert.equal(bundle.match(/^\/\/ node_modules\/.*vscode-languageserver-protocol\/lib\/common\/api\.js$/gm)?.length, 1, 'copies of vscode-languageserver-protocol in the server bundle');
     // A real dynamic import, not one esbuild-register would turn into require().
@@ -113,6 +119,34 @@ describe('server start-up through the V8 code cache (dist/server.js -> dist/serv
     assert.ok((await blocked.c.request<AnalysisStats>('klp/analysisStats', undefined)).runs > 0);
     assert.equal(await blocked.c.stop(), 0, blocked.c.stderr);
     assert.equal(fs.readFileSync(blocker, 'utf8'), 'a file where the cache folder would go');
+  });
+
+  it('does not load the Node built-ins the server does not use over stdio (crypto, child_process)', async () => {
+    // A preload that records, when the server exits, which built-in modules it had loaded.
+    const out = path.join(tmp, 'builtins.json');
+    const preload = path.join(tmp, 'builtins.cjs');
+    fs.writeFileSync(preload, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const c = await LspClient.start({ root, env: { KLP_STUDIO_CODE_CACHE: 'off', NODE_OPTIONS: `--require ${preload}` } });
+    const file = path.join(root, 'lp_two.c');
+    await c.open(file);
+    await c.waitDiagnostics(file, (d, p) => p.version === 1 && d.length > 0, 'first diagnostics', 20000);
+    await c.indexed();
+    const hover = await c.request('textDocument/hover', { textDocument: { uri: pathToFileURL(file).href }, position: { line: 0, character: 0 } });
+    assert.notEqual(hover, undefined);
+    assert.equal(await c.stop(), 0, c.stderr);
+    const loaded = JSON.parse(fs.readFileSync(out, 'utf8')) as string[];
+    assert.ok(loaded.includes('NativeModule fs'), 'the list names built-in modules');
+    for (const m of ['crypto', 'child_process']) assert.ok(!loaded.includes(`NativeModule ${m}`), `${m} was loaded`);
+  });
+
+  it('the stand-ins of deferred built-ins behave as the modules once used', () => {
+    const req = lazyBuiltinsRequire(require);
+    const crypto = req('node:crypto') as typeof import('node:crypto');
+    assert.equal(crypto.createHash('sha1').update('x').digest('hex'), createHash('sha1').update('x').digest('hex'));
+    assert.ok('randomBytes' in crypto);
+    assert.ok(Object.keys(req('child_process') as object).includes('spawn'));
+    assert.equal(req('path'), require('path'), 'other modules are the real ones');
+    assert.equal(req.resolve('node:path'), 'node:path');
   });
 
   it('keeps the cache in KLP Studio\'s cache folder unless told otherwise', () => {
