@@ -89,6 +89,8 @@ export class Analyzer {
   /** Step analyses per series (klp.series path or folder). */
   private readonly memos = new Map<string, StepMemo>();
   private series: SeriesState[] = [];
+  /** Folders known to hold a klp.series or not, during one run (declaresSeries). */
+  private readonly declaredSeries = new Map<string, boolean>();
   /** The set of series (or their membership) must be recomputed. */
   private membershipDirty = true;
   /** Modules whose series fingerprint changed since the last series run. */
@@ -147,6 +149,7 @@ export class Analyzer {
       any = true;
     }
     if (!any) return;
+    this.declaredSeries.clear();
     this.generation++;
     this.kick();
   }
@@ -183,6 +186,7 @@ export class Analyzer {
   /** The series must be recomputed (klp.series or the index changed). */
   markSeriesDirty(): void {
     this.membershipDirty = true;
+    this.declaredSeries.clear();
     this.kick();
   }
 
@@ -294,6 +298,7 @@ export class Analyzer {
     this.running = true;
     const started = performance.now();
     this.current = emptyStats();
+    this.declaredSeries.clear();
     const touched = new Set<string>(this.unpublished);
     this.unpublished.clear();
     let count = 0;
@@ -341,6 +346,16 @@ export class Analyzer {
     }
   }
 
+  /** Whether DIR holds a klp.series (read once per folder and run: KLP020's context). */
+  private declaresSeries(dir: string): boolean {
+    let known = this.declaredSeries.get(dir);
+    if (known === undefined) {
+      known = this.host.readFile(`${dir}/klp.series`) !== undefined;
+      this.declaredSeries.set(dir, known);
+    }
+    return known;
+  }
+
   private hasOpenFile(key: string): boolean {
     return this.index.get(key)?.files.some((f) => this.docs.get(f)) ?? false;
   }
@@ -361,7 +376,7 @@ export class Analyzer {
     this.models.set(key, model);
     this.current.modules++;
     // Rules about a livepatch apply to livepatch modules only (as in `klp-studio check`).
-    const inDeclaredSeries = (dir: string) => this.host.readFile(`${dir}/klp.series`) !== undefined;
+    const inDeclaredSeries = (dir: string) => this.declaresSeries(dir);
     const cumulative = cumulativeExpected(model, [...this.models.values()], inDeclaredSeries);
     const found = isLivepatchModule(model)
       ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log, cumulativeExpected: cumulative })
