@@ -89,6 +89,10 @@ export class Analyzer {
   /** Step analyses per series (klp.series path or folder). */
   private readonly memos = new Map<string, StepMemo>();
   private series: SeriesState[] = [];
+  /** The models that define or declare each function name (functions(): no scan of every model). */
+  private readonly definers = new Map<string, Set<ModuleModel>>();
+  /** Per module: the model and names it was entered in `definers` with. */
+  private readonly defined = new Map<string, { model: ModuleModel; names: string[] }>();
   /** Folders known to hold a klp.series or not, during one run (declaresSeries). */
   private readonly declaredSeries = new Map<string, boolean>();
   /** The set of series (or their membership) must be recomputed. */
@@ -202,7 +206,7 @@ export class Analyzer {
 
   /** Forgets modules that left the index. */
   forget(key: string): void {
-    this.models.delete(key);
+    this.unsetModel(key);
     this.cumulativeUsed.delete(key);
     const old = this.findings.get(key);
     this.findings.delete(key);
@@ -346,6 +350,31 @@ export class Analyzer {
     }
   }
 
+  /** Records the model of a module (and which names it defines: functions()). */
+  private setModel(key: string, model: ModuleModel): void {
+    this.unsetModel(key);
+    this.models.set(key, model);
+    const names = Object.keys(model.functions);
+    this.defined.set(key, { model, names });
+    for (const name of names) {
+      let set = this.definers.get(name);
+      if (!set) this.definers.set(name, (set = new Set()));
+      set.add(model);
+    }
+  }
+
+  private unsetModel(key: string): void {
+    this.models.delete(key);
+    const old = this.defined.get(key);
+    if (!old) return;
+    this.defined.delete(key);
+    for (const name of old.names) {
+      const set = this.definers.get(name);
+      set?.delete(old.model);
+      if (set && !set.size) this.definers.delete(name);
+    }
+  }
+
   /** Whether DIR holds a klp.series (read once per folder and run: KLP020's context). */
   private declaresSeries(dir: string): boolean {
     let known = this.declaredSeries.get(dir);
@@ -371,9 +400,9 @@ export class Analyzer {
     // was sliced from can be collected while the new one is built).
     const previous = this.models.get(key);
     const wasLivepatch = previous?.isLivepatch;
-    this.models.delete(key);
+    this.unsetModel(key);
     const model = this.extract(m);
-    this.models.set(key, model);
+    this.setModel(key, model);
     this.current.modules++;
     // Rules about a livepatch apply to livepatch modules only (as in `klp-studio check`).
     const inDeclaredSeries = (dir: string) => this.declaresSeries(dir);
@@ -618,7 +647,7 @@ export class Analyzer {
   /** C function definitions/prototypes with this name across the workspace. */
   functions(name: string): CFunction[] {
     const out: CFunction[] = [];
-    for (const model of this.models.values()) {
+    for (const model of this.definers.get(name) ?? []) {
       const f = model.functions[name];
       if (f) out.push(f);
     }
