@@ -18,6 +18,7 @@ import type { SyntaxNode, Tree } from '../cparse/parser';
 import type { CFunction, KlpPatch, MacroDef, MacroUse, ModuleModel, Position, Range, Unreadable } from '../model';
 import { PLACEHOLDER_RE } from '../cparse/parser';
 import { LineIndex } from '../text';
+import type { SourceText } from '../pieceText';
 import { CONTAINER_DEPTH, CONTAINER_TYPES, extractBody, extractItem, ITEM_TYPES } from './file';
 import type { BodyFacts, GlobalFact, ItemFacts, ParsedSource } from './file';
 import type { DocumentStep } from '../cparse/document';
@@ -86,7 +87,8 @@ interface ErrorMark {
 }
 
 interface FileState {
-  text: string;
+  /** The text (a document's pieces: compared by identity, sliced, never built whole). */
+  text: SourceText;
   tree: Tree;
   /** The document version the state was read from (edited documents only). */
   version?: number;
@@ -187,7 +189,7 @@ export class IncrementalModuleExtractor {
   /** The file's items, reusing cached entries; macro and param items are extracted now. */
   private collect(src: ParsedSource): FileState {
     const prev = this.files.get(src.path);
-    if (prev && prev.text === src.text && prev.tree === src.tree) {
+    if (prev && prev.text === textOf(src) && prev.tree === src.tree) {
       this.stats.items += prev.items.length;
       this.stats.reused += prev.items.length;
       return prev;
@@ -226,7 +228,7 @@ export class IncrementalModuleExtractor {
       cursor.delete();
     }
     this.stats.items += items.length;
-    return { text: src.text, tree: src.tree, version: src.version, items, marks };
+    return { text: textOf(src), tree: src.tree, version: src.version, items, marks };
   }
 
   /**
@@ -359,13 +361,13 @@ export class IncrementalModuleExtractor {
     }
     marks.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
     this.stats.items += items.length;
-    return { text: src.text, tree: src.tree, version: src.version, items, marks };
+    return { text: textOf(src), tree: src.tree, version: src.version, items, marks };
   }
 
   /** The item at [startIndex, endIndex): a cached entry with the same text, or extracted from its node. */
   private itemAt(src: ParsedSource, type: string, startIndex: number, endIndex: number, node: () => SyntaxNode, reuse: Reuse): Item {
     const lines = src.lines!;
-    let old = reuse.take(src.text.slice(startIndex, endIndex));
+    let old = reuse.take(textOf(src).slice(startIndex, endIndex));
     // Same text is not always the same tree where syntax errors are involved (recovery
     // depends on the context): items with errors, before or now, are read again.
     if (old && (old.type !== type || old.errors.length || old.unreadable.length || node().hasError)) old = undefined;
@@ -473,7 +475,7 @@ export class IncrementalModuleExtractor {
     const macroMarkStarts = states.map((state, i) => {
       const spans: Range[] = [];
       for (const mk of state.marks) {
-        if (!macroLinesOnly(files[i].text.slice(mk.startIndex, mk.endIndex))) continue;
+        if (!macroLinesOnly(textOf(files[i]).slice(mk.startIndex, mk.endIndex))) continue;
         for (const u of macroUsesIn(files[i], mk)) perFile[i].macroUses.push(u);
         spans.push(mk.range);
       }
@@ -675,7 +677,7 @@ function macroLinesOnly(text: string): boolean {
 function macroUsesIn(src: ParsedSource, mark: ErrorMark): (MacroUse & { name: string })[] {
   const out: (MacroUse & { name: string })[] = [];
   let offset = mark.startIndex;
-  for (const raw of src.text.slice(mark.startIndex, mark.endIndex).split('\n')) {
+  for (const raw of textOf(src).slice(mark.startIndex, mark.endIndex).split('\n')) {
     const lead = raw.length - raw.trimStart().length;
     const line = raw.trim();
     const m = MODULE_MACRO_LINE.exec(line);
@@ -686,6 +688,11 @@ function macroUsesIn(src: ParsedSource, mark: ErrorMark): (MacroUse & { name: st
     offset += raw.length + 1;
   }
   return out;
+}
+
+/** What readers of a file's text slice: its pieces when it has them (no whole-text copy). */
+function textOf(src: ParsedSource): SourceText {
+  return src.source ?? src.text;
 }
 
 function isBefore(a: Position, b: Position): boolean {
@@ -699,13 +706,12 @@ const UNREADABLE_TEXT = 60;
 function unreadableOf(src: ParsedSource, errors: Range[]): Unreadable[] {
   const lines = src.lines!;
   const lineText = (r: Range) => {
-    const from = lines.offsetAt({ line: r.start.line, character: 0 });
-    const eol = src.text.indexOf('\n', from);
-    const t = src.text.slice(from, eol < 0 ? src.text.length : eol).trim();
+    const t = lines.lineText(r.start.line).trim();
     return t.length > UNREADABLE_TEXT ? t.slice(0, UNREADABLE_TEXT) + '…' : t;
   };
   const out: Unreadable[] = errors.map((range) => ({ file: src.path, range, kind: 'syntax' as const, text: lineText(range) }));
-  if (src.text.includes('@@')) {
+  // (Placeholders are rare: the whole text is built only when the file has one.)
+  if (textOf(src).includes('@@')) {
     const re = new RegExp(PLACEHOLDER_RE.source, 'g');
     for (let m = re.exec(src.text); m && out.length < 2 * MAX_ERRORS; m = re.exec(src.text)) {
       out.push({ file: src.path, range: lines.range(m.index, m.index + m[0].length), kind: 'placeholder', text: m[0] });
