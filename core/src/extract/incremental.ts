@@ -95,7 +95,23 @@ interface FileState {
   /** Every named top-level node (through containers), in source order. */
   items: Item[];
   marks: ErrorMark[];
+  /** What the update that made this state changed (undefined: read whole, not describable). */
+  delta?: Delta;
 }
+
+/** The items an update replaced in a file: the patch assembleChanged() applies to the last model. */
+interface Delta {
+  /** Entries of the items that were replaced, in source order. */
+  removed: Entry[];
+  /** The items read in their place (entries filled by fill()), in source order. */
+  added: Item[];
+  /** Whether the ERROR marks are the previous ones, unmoved. */
+  sameMarks: boolean;
+  /** Whether the old or new text of the replaced items holds `@@` (a placeholder: unreadable). */
+  placeholder: boolean;
+}
+
+const NO_DELTA: Delta = { removed: [], added: [], sameMarks: true, placeholder: false };
 
 interface Span {
   s: number;
@@ -110,11 +126,16 @@ export interface ExtractStats {
   extracted: number;
   bodies: number;
   scopeChanged: boolean;
+  /**
+   * Items the model assembly walked: every item of the module when it is assembled whole,
+   * none when the last model was patched (an edit inside function bodies; see assembleChanged).
+   */
+  assembled: number;
   /** Milliseconds: walking the top-level items, extracting the missing ones, assembling the model. */
   ms: { walk: number; extract: number; assemble: number };
 }
 
-const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, ms: { walk: 0, extract: 0, assemble: 0 } });
+const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, assembled: 0, ms: { walk: 0, extract: 0, assemble: 0 } });
 
 export class IncrementalModuleExtractor {
   private files = new Map<string, FileState>();
@@ -123,6 +144,11 @@ export class IncrementalModuleExtractor {
   private macroValues = new Map<string, Value>();
   /** Copy cached strings out of file texts (off for one-shot extraction). */
   private readonly detach: boolean;
+  /**
+   * The last model and the functions whose body facts it holds (what an analysis can ask
+   * about): an update that only replaced function definitions outside that set patches it.
+   */
+  private last: { model: ModuleModel; files: string; withBodies: Set<string> } | undefined;
   stats: ExtractStats = newStats();
 
   constructor(options: { oneShot?: boolean } = {}) {
@@ -132,13 +158,14 @@ export class IncrementalModuleExtractor {
   /** Frees the caches (the trees belong to the caller). */
   dispose(): void {
     this.files.clear();
+    this.last = undefined;
     this.scopeKey = undefined;
     this.macroValues.clear();
   }
 
   /** The model of the module made of FILES (main file first). Never throws. */
   update(name: string, files: ParsedSource[]): ModuleModel {
-    const model: ModuleModel = {
+    let model: ModuleModel = {
       name, files: files.map((f) => f.path), patches: [], funcArrays: [], objArrays: [], stateArrays: [],
       functions: {}, macros: {}, params: [], shadowCalls: [], stateCalls: [], includes: [], moduleInfo: [],
       globals: {}, isLivepatch: false, apiLevel: 'upstream', syntaxErrors: [], unreadable: [], runtimeEnables: [],
@@ -154,6 +181,7 @@ export class IncrementalModuleExtractor {
         if (this.scopeKey !== undefined) {
           this.stats = { ...newStats(), scopeChanged: true };
           this.files.clear();
+          this.last = undefined;
           states = files.map((f) => this.collect(f));
           ({ macros, params } = scopeOf(states));
         }
@@ -175,13 +203,16 @@ export class IncrementalModuleExtractor {
       files.forEach((f, i) => this.files.set(f.path, states[i]));
       for (const p of [...this.files.keys()]) if (!files.some((f) => f.path === p)) this.files.delete(p);
       const t2 = performance.now();
-      this.assemble(model, files, states, scope);
+      const patched = this.assembleChanged(files, states, scope);
+      if (patched) model = patched;
+      else this.assemble(model, files, states, scope);
       this.stats.ms = { walk: t1 - t0, extract: t2 - t1, assemble: performance.now() - t2 };
     } catch {
       // Never throw: keep whatever was assembled before the unexpected shape. The caches may
       // be half updated: the next update starts afresh.
       this.files.clear();
       this.scopeKey = undefined;
+      this.last = undefined;
     }
     return model;
   }
@@ -192,6 +223,7 @@ export class IncrementalModuleExtractor {
     if (prev && prev.text === textOf(src) && prev.tree === src.tree) {
       this.stats.items += prev.items.length;
       this.stats.reused += prev.items.length;
+      prev.delta = NO_DELTA;
       return prev;
     }
     if (prev && prev.version !== undefined && src.changesSince) {
@@ -361,7 +393,14 @@ export class IncrementalModuleExtractor {
     }
     marks.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
     this.stats.items += items.length;
-    return { text: textOf(src), tree: src.tree, version: src.version, items, marks };
+    const sameMarks = marks.length === prev.marks.length && marks.every((m, i) => m === prev.marks[i]);
+    const text = textOf(src);
+    const placeholder = replaced.some((it) => prev.text.slice(it.startIndex, it.endIndex).includes('@@'))
+      || fresh.some((it) => text.slice(it.startIndex, it.endIndex).includes('@@'));
+    const removed: Entry[] = [];
+    for (const it of replaced) if (it.entry) removed.push(it.entry);
+    const delta: Delta = removed.length < replaced.length ? { removed: [], added: [], sameMarks: false, placeholder: true } : { removed, added: fresh, sameMarks, placeholder };
+    return { text, tree: src.tree, version: src.version, items, marks, delta };
   }
 
   /** The item at [startIndex, endIndex): a cached entry with the same text, or extracted from its node. */
@@ -595,6 +634,48 @@ export class IncrementalModuleExtractor {
       const want = normalize(dir + inc.spec);
       inc.resolved = files.find((f) => normalize(f.path) === want)?.path;
     }
+    for (const state of states) this.stats.assembled += state.items.length;
+    this.last = { model, files: model.files.join('\n'), withBodies: done };
+  }
+
+  /**
+   * The last model patched for this update's changes, when they are only function
+   * definitions or prototypes replaced by ones of the same names (an edit inside a body, the
+   * common keystroke) whose body facts no analysis reads, and items without facts: the
+   * function table is updated in place for those names, everything else is the last
+   * model's (no item is visited). Undefined when the whole model must be assembled.
+   *
+   * The last model's `functions` table is shared with the new one and updated in place:
+   * callers use the newest model (the language server replaces the previous one).
+   */
+  private assembleChanged(files: ParsedSource[], states: FileState[], scope: ValueScope): ModuleModel | undefined {
+    const last = this.last;
+    if (!last || this.stats.moved || last.files !== files.map((f) => f.path).join('\n')) return undefined;
+    const swaps: [CFunction, CFunction][] = [];
+    for (const state of states) {
+      const d = state.delta;
+      if (!d || !d.sameMarks || d.placeholder || d.removed.length !== d.added.length) return undefined;
+      for (let i = 0; i < d.removed.length; i++) {
+        const old = d.removed[i];
+        const now = d.added[i].entry;
+        if (!now || now.type !== old.type || now.kinds !== old.kinds || (old.kinds & ~(K_FUNCTIONS | K_DEFINITION))) return undefined;
+        if (old.errors.length || old.unreadable.length || now.errors.length || now.unreadable.length) return undefined;
+        if (!(old.kinds & K_FUNCTIONS)) continue;
+        const a = old.facts.functions!;
+        const b = now.facts.functions!;
+        if (a.length !== b.length || !!old.facts.mentionsKlp !== !!now.facts.mentionsKlp) return undefined;
+        for (let k = 0; k < a.length; k++) {
+          if (a[k].name !== b[k].name || a[k].isPrototype !== b[k].isPrototype || last.withBodies.has(a[k].name)) return undefined;
+          if (a[k] !== b[k]) swaps.push([a[k], b[k]]);
+        }
+      }
+    }
+    const functions = last.model.functions;
+    // The table holds the winning declaration of each name (order and prototype-ness did not change).
+    for (const [a, b] of swaps) if (functions[a.name] === a) functions[a.name] = b;
+    const model: ModuleModel = { ...last.model, macros: scope.macros };
+    this.last = { ...last, model };
+    return model;
   }
 }
 
