@@ -24,7 +24,11 @@ export interface DocumentStep {
   /** Version after the step. */
   version: number;
   /** Offsets in the text before each edit; the edited span becomes [start, newEnd). */
-  edits: { start: number; oldEnd: number; newEnd: number }[];
+  edits: {
+    start: number; oldEnd: number; newEnd: number;
+    /** The line of START, and whether the edit removed or inserted a line break (the lines below then move). */
+    line?: number; newlines?: boolean;
+  }[];
   /** Spans of the text after the step (whole lines) whose syntax tree differs; null when unknown (whole text replaced, parse abandoned). */
   changed: { start: number; end: number }[] | null;
 }
@@ -116,6 +120,7 @@ export class CDocument {
       const newEnd = start + ch.text.length;
       const startPosition = { row: ch.range.start.line, column: start - this._lines.offsetAt({ line: ch.range.start.line, character: 0 }) };
       const oldEndPos = this._lines.positionAt(oldEnd);
+      const startLine = this._lines.positionAt(start).line;
       const old = this._text;
       const newText = old.edit(start, oldEnd, ch.text);
       // Re-prepare the touched lines only: attributes are line-local, and a directive's
@@ -142,8 +147,8 @@ export class CDocument {
         l.e = l.e <= start ? l.e : l.e >= oldEnd ? l.e + delta : newEnd;
       }
       lines.push({ s: lineStart, e: newLineEnd });
-      edits.push({ start, oldEnd, newEnd });
       const newEndPos = this._lines.positionAt(newEnd);
+      edits.push({ start, oldEnd, newEnd, line: startLine, newlines: oldEndPos.line !== startLine || newEndPos.line !== startLine });
       if (tree) {
         tree.edit(new Edit({
           startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd,

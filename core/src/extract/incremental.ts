@@ -53,6 +53,9 @@ const K_INCLUDE = 32;
 const K_MACRO_USES = 64;
 const K_SCOPE = 128;
 
+/** Whether an entry is part of the module's scope (a macro or a module parameter). */
+const inScope = (e: Entry) => (e.kinds & K_SCOPE) !== 0;
+
 function kindsOf(type: string, f: ItemFacts): number {
   let k = 0;
   if (f.functions) k |= K_FUNCTIONS;
@@ -149,6 +152,8 @@ export class IncrementalModuleExtractor {
    * about): an update that only replaced function definitions outside that set patches it.
    */
   private last: { model: ModuleModel; files: string; withBodies: Set<string> } | undefined;
+  /** The last scope (scopeOf) and its files: kept while no macro or parameter item is replaced. */
+  private lastScope: { files: string; macros: Record<string, MacroDef>; params: Set<string>; key: string } | undefined;
   stats: ExtractStats = newStats();
 
   constructor(options: { oneShot?: boolean } = {}) {
@@ -159,6 +164,7 @@ export class IncrementalModuleExtractor {
   dispose(): void {
     this.files.clear();
     this.last = undefined;
+    this.lastScope = undefined;
     this.scopeKey = undefined;
     this.macroValues.clear();
   }
@@ -175,7 +181,11 @@ export class IncrementalModuleExtractor {
     try {
       for (const f of files) f.lines ??= new LineIndex(f.text);
       let states = files.map((f) => this.collect(f));
-      let { macros, params, key } = scopeOf(states);
+      const paths = files.map((f) => f.path).join('\n');
+      // The scope is made of the macro and parameter items only (extracted in collect()), with
+      // their positions: unchanged when the update replaced none of them and moved nothing.
+      const kept = this.lastScope?.files === paths && !this.stats.moved && states.every((s) => s.delta && !s.delta.removed.some(inScope) && !s.delta.added.some((it) => it.entry && inScope(it.entry)));
+      let { macros, params, key } = kept ? this.lastScope! : scopeOf(states);
       if (key !== this.scopeKey) {
         // Values may read any macro or parameter: nothing cached is known to be right.
         if (this.scopeKey !== undefined) {
@@ -188,6 +198,7 @@ export class IncrementalModuleExtractor {
         this.scopeKey = key;
         this.macroValues.clear();
       }
+      this.lastScope = { files: paths, macros, params, key };
       const scope: ValueScope = { macros, params };
       for (const m of Object.values(macros)) {
         if (m.params) continue;
@@ -213,6 +224,7 @@ export class IncrementalModuleExtractor {
       this.files.clear();
       this.scopeKey = undefined;
       this.last = undefined;
+      this.lastScope = undefined;
     }
     return model;
   }
@@ -295,9 +307,15 @@ export class IncrementalModuleExtractor {
     const oldMarks = prev.marks.map((m) => ({ mark: m, s: m.startIndex, e: m.endIndex, dirty: false }));
     const spans: Span[] = [];
     let firstEdit = Infinity;
+    // Edits that neither insert nor remove a line break move nothing off the lines they are
+    // on: items starting on other lines keep their positions (no position check for them).
+    let sameLines = true;
+    const editedLines = new Set<number>();
     for (const step of steps) {
       for (const ed of step.edits) {
         firstEdit = Math.min(firstEdit, ed.start);
+        if (ed.line === undefined || ed.newlines) sameLines = false;
+        else editedLines.add(ed.line);
         const delta = ed.newEnd - ed.oldEnd;
         const lo = (p: number) => (p < ed.start ? p : p >= ed.oldEnd ? p + delta : ed.start);
         const hi = (p: number) => (p <= ed.start ? p : p >= ed.oldEnd ? p + delta : ed.newEnd);
@@ -356,7 +374,7 @@ export class IncrementalModuleExtractor {
       let entry = item.entry;
       // After the first edit the item may have moved (checked in O(1): no position search
       // unless it did).
-      if (entry && s >= firstEdit && !isAt(lines, entry.start, s)) {
+      if (entry && s >= firstEdit && !(sameLines && !editedLines.has(entry.start.line)) && !isAt(lines, entry.start, s)) {
         entry = moveEntry(entry, lines.positionAt(s));
         this.stats.moved++;
       } else this.stats.reused++;
@@ -399,7 +417,7 @@ export class IncrementalModuleExtractor {
       || fresh.some((it) => text.slice(it.startIndex, it.endIndex).includes('@@'));
     const removed: Entry[] = [];
     for (const it of replaced) if (it.entry) removed.push(it.entry);
-    const delta: Delta = removed.length < replaced.length ? { removed: [], added: [], sameMarks: false, placeholder: true } : { removed, added: fresh, sameMarks, placeholder };
+    const delta: Delta | undefined = removed.length < replaced.length ? undefined : { removed, added: fresh, sameMarks, placeholder };
     return { text, tree: src.tree, version: src.version, items, marks, delta };
   }
 
