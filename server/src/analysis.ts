@@ -89,6 +89,12 @@ export class Analyzer {
   /** Step analyses per series (klp.series path or folder). */
   private readonly memos = new Map<string, StepMemo>();
   private series: SeriesState[] = [];
+  /** The models that define or declare each function name (functions(): no scan of every model). */
+  private readonly definers = new Map<string, Set<ModuleModel>>();
+  /** Per module: the model and names it was entered in `definers` with. */
+  private readonly defined = new Map<string, { model: ModuleModel; names: string[] }>();
+  /** Folders known to hold a klp.series or not, during one run (declaresSeries). */
+  private readonly declaredSeries = new Map<string, boolean>();
   /** The set of series (or their membership) must be recomputed. */
   private membershipDirty = true;
   /** Modules whose series fingerprint changed since the last series run. */
@@ -147,6 +153,7 @@ export class Analyzer {
       any = true;
     }
     if (!any) return;
+    this.declaredSeries.clear();
     this.generation++;
     this.kick();
   }
@@ -183,6 +190,7 @@ export class Analyzer {
   /** The series must be recomputed (klp.series or the index changed). */
   markSeriesDirty(): void {
     this.membershipDirty = true;
+    this.declaredSeries.clear();
     this.kick();
   }
 
@@ -198,7 +206,7 @@ export class Analyzer {
 
   /** Forgets modules that left the index. */
   forget(key: string): void {
-    this.models.delete(key);
+    this.unsetModel(key);
     this.cumulativeUsed.delete(key);
     const old = this.findings.get(key);
     this.findings.delete(key);
@@ -294,6 +302,7 @@ export class Analyzer {
     this.running = true;
     const started = performance.now();
     this.current = emptyStats();
+    this.declaredSeries.clear();
     const touched = new Set<string>(this.unpublished);
     this.unpublished.clear();
     let count = 0;
@@ -341,6 +350,41 @@ export class Analyzer {
     }
   }
 
+  /** Records the model of a module (and which names it defines: functions()). */
+  private setModel(key: string, model: ModuleModel): void {
+    this.unsetModel(key);
+    this.models.set(key, model);
+    const names = Object.keys(model.functions);
+    this.defined.set(key, { model, names });
+    for (const name of names) {
+      let set = this.definers.get(name);
+      if (!set) this.definers.set(name, (set = new Set()));
+      set.add(model);
+    }
+  }
+
+  private unsetModel(key: string): void {
+    this.models.delete(key);
+    const old = this.defined.get(key);
+    if (!old) return;
+    this.defined.delete(key);
+    for (const name of old.names) {
+      const set = this.definers.get(name);
+      set?.delete(old.model);
+      if (set && !set.size) this.definers.delete(name);
+    }
+  }
+
+  /** Whether DIR holds a klp.series (read once per folder and run: KLP020's context). */
+  private declaresSeries(dir: string): boolean {
+    let known = this.declaredSeries.get(dir);
+    if (known === undefined) {
+      known = this.host.readFile(`${dir}/klp.series`) !== undefined;
+      this.declaredSeries.set(dir, known);
+    }
+    return known;
+  }
+
   private hasOpenFile(key: string): boolean {
     return this.index.get(key)?.files.some((f) => this.docs.get(f)) ?? false;
   }
@@ -356,12 +400,12 @@ export class Analyzer {
     // was sliced from can be collected while the new one is built).
     const previous = this.models.get(key);
     const wasLivepatch = previous?.isLivepatch;
-    this.models.delete(key);
+    this.unsetModel(key);
     const model = this.extract(m);
-    this.models.set(key, model);
+    this.setModel(key, model);
     this.current.modules++;
     // Rules about a livepatch apply to livepatch modules only (as in `klp-studio check`).
-    const inDeclaredSeries = (dir: string) => this.host.readFile(`${dir}/klp.series`) !== undefined;
+    const inDeclaredSeries = (dir: string) => this.declaresSeries(dir);
     const cumulative = cumulativeExpected(model, [...this.models.values()], inDeclaredSeries);
     const found = isLivepatchModule(model)
       ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log, cumulativeExpected: cumulative })
@@ -604,7 +648,7 @@ export class Analyzer {
   /** C function definitions/prototypes with this name across the workspace. */
   functions(name: string): CFunction[] {
     const out: CFunction[] = [];
-    for (const model of this.models.values()) {
+    for (const model of this.definers.get(name) ?? []) {
       const f = model.functions[name];
       if (f) out.push(f);
     }

@@ -12,7 +12,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CDocument } from '../../core/src/cparse/document';
-import { initParser, prepareSource } from '../../core/src/cparse/parser';
+import { applyRewrites, initParser, prepareSource, type Rewrite } from '../../core/src/cparse/parser';
 import { params } from './config';
 import { applyMutation, cFixtures, singleChange, type Mutation } from './csource';
 
@@ -73,6 +73,24 @@ describe('fuzz: incremental source preparation (CDocument)', function () {
 
   it('edits around directives, continuations and attributes keep prepared = prepareSource(text)', () => {
     fc.assert(fc.property(text, fc.array(edit, { minLength: 1, maxLength: 10 }), fc.boolean(), (t, es, batched) => check(t, es, batched)), params(4));
+  });
+
+  it('rewrites applied in one pass equal the same rewrites applied character by character, in order', () => {
+    // prepareSource records its rewrites and applies them at the end (pieces when disjoint,
+    // characters when they overlap): the reference is the character array it used to edit.
+    const reference = (t: string, rs: Rewrite[]) => {
+      const chars = t.split('');
+      for (const r of rs) for (let i = r.from; i < r.to; i++) {
+        if (r.text !== undefined) chars[i] = r.text[i - r.from];
+        else if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+      }
+      return chars.join('');
+    };
+    const input = text.chain((t) => fc.tuple(fc.constant(t), fc.array(fc.tuple(fc.nat(t.length), fc.nat(12), fc.boolean()).map(([from, len, w]): Rewrite => {
+      const to = Math.min(t.length, from + len);
+      return w && to - from >= 5 ? { from, to, text: 'while' + ' '.repeat(to - from - 5) } : { from, to };
+    }), { maxLength: 8 })));
+    fc.assert(fc.property(input, ([t, rs]) => assert.equal(applyRewrites(t, rs), reference(t, rs))), params(4));
   });
 
   it('the same edits on the fixtures', () => {

@@ -92,8 +92,46 @@ export interface PreparedSource {
   attributes: BlankedAttribute[];
 }
 
-function blank(chars: string[], from: number, to: number): void {
-  for (let i = from; i < to; i++) if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+/**
+ * A rewrite of [from, to): blanked (spaces, line breaks kept) or replaced by `text` of the
+ * same length. prepareSource records them in the order it finds them and applies them at
+ * the end in one pass (splitting a file into an array of characters cost more than its parse).
+ */
+export interface Rewrite {
+  from: number;
+  to: number;
+  text?: string;
+}
+
+function blanked(s: string): string {
+  return /[\r\n]/.test(s) ? s.replace(/[^\r\n]/g, ' ') : ' '.repeat(s.length);
+}
+
+/** TEXT with the rewrites applied (later ones win where they overlap, as recorded). */
+export function applyRewrites(text: string, rewrites: Rewrite[]): string {
+  if (!rewrites.length) return text;
+  const sorted = rewrites.slice().sort((a, b) => a.from - b.from);
+  let disjoint = true;
+  for (let i = 1; i < sorted.length && disjoint; i++) disjoint = sorted[i].from >= sorted[i - 1].to;
+  if (disjoint) {
+    const parts: string[] = [];
+    let at = 0;
+    for (const r of sorted) {
+      parts.push(text.slice(at, r.from), r.text ?? blanked(text.slice(r.from, r.to)));
+      at = r.to;
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+  }
+  // Overlapping rewrites (an attribute inside a directive line): character by character, in order.
+  const chars = text.split('');
+  for (const r of rewrites) {
+    for (let i = r.from; i < r.to; i++) {
+      if (r.text !== undefined) chars[i] = r.text[i - r.from];
+      else if (chars[i] !== '\n' && chars[i] !== '\r') chars[i] = ' ';
+    }
+  }
+  return chars.join('');
 }
 
 /**
@@ -102,8 +140,7 @@ function blank(chars: string[], from: number, to: number): void {
  */
 export function prepareSource(text: string): PreparedSource {
   const attributes: BlankedAttribute[] = [];
-  let chars: string[] | undefined;
-  const ensure = () => (chars ??= text.split(''));
+  const rewrites: Rewrite[] = [];
 
   // Conditional directives (with their continuation lines).
   let lineStart = 0;
@@ -120,7 +157,7 @@ export function prepareSource(text: string): PreparedSource {
           const next = text.indexOf('\n', end + 1);
           end = next < 0 ? text.length : next;
         }
-        blank(ensure(), lineStart, end);
+        rewrites.push({ from: lineStart, to: end });
         lineEnd = end;
       }
     }
@@ -149,7 +186,7 @@ export function prepareSource(text: string): PreparedSource {
         if (depth === 0) end = j;
       }
     }
-    blank(ensure(), m.index, end);
+    rewrites.push({ from: m.index, to: end });
     attributes.push({ name, offset: m.index, length: end - m.index });
   }
   // Iterator macros used as loops (`list_for_each_entry(pos, head, member) { ... }`): the
@@ -164,18 +201,16 @@ export function prepareSource(text: string): PreparedSource {
       const before = text.slice(lineStart, m.index).trimEnd();
       if (before.startsWith('#')) continue;
       if (before !== '' && !/([;{})]|\belse|\bdo)$/.test(before)) continue;
-      const c = ensure();
-      c[m.index] = 'w'; c[m.index + 1] = 'h'; c[m.index + 2] = 'i'; c[m.index + 3] = 'l'; c[m.index + 4] = 'e';
-      for (let i = m.index + 5; i < m.index + m[1].length; i++) c[i] = ' ';
+      rewrites.push({ from: m.index, to: m.index + m[1].length, text: 'while' + ' '.repeat(m[1].length - 5) });
     }
   }
   // Generator template placeholders (`@@KLP_PATCHES_OBJS@@`, filled in by a script before
   // the build): blanked so the code around them parses; the extractor reports each one.
   if (text.includes('@@')) {
     PLACEHOLDER_RE.lastIndex = 0;
-    for (let m = PLACEHOLDER_RE.exec(text); m; m = PLACEHOLDER_RE.exec(text)) blank(ensure(), m.index, m.index + m[0].length);
+    for (let m = PLACEHOLDER_RE.exec(text); m; m = PLACEHOLDER_RE.exec(text)) rewrites.push({ from: m.index, to: m.index + m[0].length });
   }
-  return { text: chars ? chars.join('') : text, attributes };
+  return { text: applyRewrites(text, rewrites), attributes };
 }
 
 /** An iterator macro called where a statement starts (checked by the caller). */

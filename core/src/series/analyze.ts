@@ -298,17 +298,30 @@ function shadowChanges(patch: PatchSummary, installed: PatchSummary[], lost: Los
 export function analyzeStep(kind: StepKind, patch: PatchSummary, installed: PatchSummary[]): StepAnalysis {
   const states = stateChanges(patch, installed);
   const lost = lostCallbacks(patch, installed);
-  return {
+  const step: StepAnalysis = {
     kind,
     patch: patch.module,
     over: installed.map((p) => p.module),
     replace: patch.replace,
     accepted: states.every((s) => s.compatible),
-    functions: functionChanges(patch, installed),
+    functions: [],
     states,
     lostCallbacks: lost,
     shadows: shadowChanges(patch, installed, lost),
   };
+  // A series of n patches has n(n+1)/2 version-skip steps; no finding reads their function
+  // changes (only the reports that show a skip do): computed when first read.
+  if (kind === 'skip') {
+    Object.defineProperty(step, 'functions', {
+      enumerable: true, configurable: true,
+      get() {
+        const functions = functionChanges(patch, installed);
+        Object.defineProperty(step, 'functions', { value: functions, enumerable: true, writable: true, configurable: true });
+        return functions;
+      },
+    });
+  } else step.functions = functionChanges(patch, installed);
+  return step;
 }
 
 /** What the active patches are after PATCH is installed over INSTALLED (if accepted). */

@@ -178,7 +178,8 @@ export function seriesFindings(report: SeriesReport): Finding[] {
     const mainMissing = new Set(step.main.lostCallbacks.flatMap((c) => c.effects.filter((e) => !e.takenOverAt && !e.moot).map((e) => `${e.effect.kind}:${e.effect.key}`)));
     for (const a of step.skips) {
       if (step.main.accepted) stateFindings(a, p, out, seen);
-      const fresh = { ...a, lostCallbacks: a.lostCallbacks.map((c) => ({ ...c, effects: c.effects.filter((e) => !mainMissing.has(`${e.effect.kind}:${e.effect.key}`)) })) };
+      // (Not a spread of the step: that would compute its function changes, which are lazy.)
+      const fresh = Object.assign(Object.create(a) as StepAnalysis, { lostCallbacks: a.lostCallbacks.map((c) => ({ ...c, effects: c.effects.filter((e) => !mainMissing.has(`${e.effect.kind}:${e.effect.key}`)) })) });
       callbackFindings(fresh, p, out, seen);
       shadowFindings(a, p, out, seen);
     }
