@@ -145,6 +145,22 @@ describe('CDocument incremental parsing', () => {
       assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
       assert.deepEqual(m.functions[name].params?.map((x) => x.name), ['c', 'value']);
       assert.equal(JSON.stringify(m), fresh());
+      // In a replacement function (its body facts are in the model): its calls are the new ones.
+      const repl = doc.text.indexOf('seq_printf(m, "%d\\n", 3);');
+      assert.ok(repl > 0);
+      m = change(repl + 'seq_printf(m, "%d\\n", 3'.length, 0, '7');
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.deepEqual(m.functions.livepatch_big_fn_3.calls.map((c) => c.args[2]), ['37']);
+      assert.equal(JSON.stringify(m), fresh());
+      // A call from it to a module function: that function's body facts join the model.
+      assert.equal(m.functions.big_helper_1.hasBodyFacts, false);
+      m = change(repl, 0, 'big_helper_1(NULL, 2); ');
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.equal(m.functions.big_helper_1.hasBodyFacts, true);
+      assert.equal(JSON.stringify(m), fresh());
+      m = change(repl, 'big_helper_1(NULL, 2); '.length, '');
+      assert.equal(m.functions.big_helper_1.hasBodyFacts, false);
+      assert.equal(JSON.stringify(m), fresh());
       // A new line moves the items below: the model is assembled whole again.
       m = change(body + 'alue'.length, 0, '\n');
       assert.equal(inc.stats.assembled, total);

@@ -151,7 +151,7 @@ export class IncrementalModuleExtractor {
    * The last model and the functions whose body facts it holds (what an analysis can ask
    * about): an update that only replaced function definitions outside that set patches it.
    */
-  private last: { model: ModuleModel; files: string; withBodies: Set<string> } | undefined;
+  private last: { model: ModuleModel; files: string; withBodies: Set<string>; gathered: Gathered } | undefined;
   /** The last scope (scopeOf) and its files: kept while no macro or parameter item is replaced. */
   private lastScope: { files: string; macros: Record<string, MacroDef>; params: Set<string>; key: string } | undefined;
   stats: ExtractStats = newStats();
@@ -171,7 +171,7 @@ export class IncrementalModuleExtractor {
 
   /** The model of the module made of FILES (main file first). Never throws. */
   update(name: string, files: ParsedSource[]): ModuleModel {
-    let model: ModuleModel = {
+    const model: ModuleModel = {
       name, files: files.map((f) => f.path), patches: [], funcArrays: [], objArrays: [], stateArrays: [],
       functions: {}, macros: {}, params: [], shadowCalls: [], stateCalls: [], includes: [], moduleInfo: [],
       globals: {}, isLivepatch: false, apiLevel: 'upstream', syntaxErrors: [], unreadable: [], runtimeEnables: [],
@@ -214,9 +214,7 @@ export class IncrementalModuleExtractor {
       files.forEach((f, i) => this.files.set(f.path, states[i]));
       for (const p of [...this.files.keys()]) if (!files.some((f) => f.path === p)) this.files.delete(p);
       const t2 = performance.now();
-      const patched = this.assembleChanged(files, states, scope);
-      if (patched) model = patched;
-      else this.assemble(model, files, states, scope);
+      if (!this.assembleChanged(model, files, states, scope)) this.assemble(model, files, states, scope);
       this.stats.ms = { walk: t1 - t0, extract: t2 - t1, assemble: performance.now() - t2 };
     } catch {
       // Never throw: keep whatever was assembled before the unexpected shape. The caches may
@@ -484,60 +482,24 @@ export class IncrementalModuleExtractor {
 
   /** The model from the items' facts, in file and source order (as a fresh extraction). */
   private assemble(model: ModuleModel, files: ParsedSource[], states: FileState[], scope: ValueScope): void {
-    const { macros } = scope;
-    model.macros = macros;
-    // One pass over the items: what each file contributes, by kind, in source order.
-    interface Def { entry: Entry; item: Item; file: number }
-    const where = new Map<string, Def[]>();
-    const perFile = states.map((state, file) => {
-      const acc = {
-        functions: [] as CFunction[], globals: [] as GlobalFact[], patches: [] as KlpPatch[], funcArrays: [] as ModuleModel['funcArrays'],
-        objArrays: [] as ModuleModel['objArrays'], stateArrays: [] as ModuleModel['stateArrays'], params: [] as ModuleModel['params'],
-        includes: [] as ModuleModel['includes'], macroUses: [] as NonNullable<ItemFacts['macroUses']>,
-        shadowCalls: [] as BodyFacts['shadowCalls'], stateCalls: [] as BodyFacts['stateCalls'],
-        enableCalls: [] as BodyFacts['enableCalls'], fieldAssignments: [] as BodyFacts['fieldAssignments'],
-      };
-      for (const item of state.items) {
-        const entry = item.entry!;
-        const k = entry.kinds;
-        if (!k) continue;
-        const f = entry.facts;
-        if (k & K_FUNCTIONS) {
-          const fns = f.functions!;
-          if (fns.length === 1) acc.functions.push(fns[0]);
-          else for (const fn of fns) acc.functions.push(fn);
-          if (k & K_DEFINITION) {
-            const name = fns[0].name;
-            const list = where.get(name);
-            if (list) list.push({ entry, item, file });
-            else where.set(name, [{ entry, item, file }]);
-          }
-        }
-        if (k & K_GLOBALS) for (const g of f.globals!) acc.globals.push(g);
-        if (k & K_TABLES) {
-          if (f.patches) for (const p of f.patches) acc.patches.push(p);
-          if (f.funcArrays) for (const x of f.funcArrays) acc.funcArrays.push(x);
-          if (f.objArrays) for (const x of f.objArrays) acc.objArrays.push(x);
-          if (f.stateArrays) for (const x of f.stateArrays) acc.stateArrays.push(x);
-        }
-        if (k & K_PARAMS) for (const x of f.params!) acc.params.push(x);
-        if (k & K_INCLUDE) acc.includes.push(f.include!);
-        if (k & K_MACRO_USES) for (const x of f.macroUses!) acc.macroUses.push(x);
-      }
-      return acc;
-    });
+    const g = gather(files, states);
+    for (const state of states) this.stats.assembled += state.items.length;
+    this.build(model, files, states, scope, g);
+  }
 
-    // `module_init(fn)` written without its semicolon (it expands to declarations that need
-    // none): the grammar makes an ERROR of such lines; they are read as the macro calls they are.
-    const macroMarkStarts = states.map((state, i) => {
-      const spans: Range[] = [];
-      for (const mk of state.marks) {
-        if (!macroLinesOnly(textOf(files[i]).slice(mk.startIndex, mk.endIndex))) continue;
-        for (const u of macroUsesIn(files[i], mk)) perFile[i].macroUses.push(u);
-        spans.push(mk.range);
-      }
-      return spans;
-    });
+  /**
+   * The model from what gather() found and the body facts of the functions an analysis can
+   * ask about. PATCH: the last model, whose function table, globals, syntax errors and
+   * unreadable regions are kept (the table updated in place for the names in PATCH.names).
+   */
+  private build(model: ModuleModel, files: ParsedSource[], states: FileState[], scope: ValueScope, g: Gathered, patch?: { last: ModuleModel; names: Set<string> }): void {
+    const { macros } = scope;
+    const { perFile, where, macroMarkStarts } = g;
+    model.macros = macros;
+    const calls = perFile.map(() => ({
+      shadowCalls: [] as BodyFacts['shadowCalls'], stateCalls: [] as BodyFacts['stateCalls'],
+      enableCalls: [] as BodyFacts['enableCalls'], fieldAssignments: [] as BodyFacts['fieldAssignments'],
+    }));
 
     // Body facts for the functions an analysis can ask about (see CFunction.hasBodyFacts).
     const queue: string[] = [];
@@ -562,7 +524,7 @@ export class IncrementalModuleExtractor {
         const full: CFunction = { ...sig, calls: b.calls, returns: b.returns, globalWrites: b.globalWrites, staticLocals: b.staticLocals, hasBodyFacts: true };
         if (b.finalReturn) full.finalReturn = b.finalReturn;
         withBody.set(sig, full);
-        const out = perFile[d.file];
+        const out = calls[d.file];
         out.shadowCalls.push(...b.shadowCalls);
         out.stateCalls.push(...b.stateCalls);
         out.enableCalls.push(...b.enableCalls);
@@ -574,9 +536,29 @@ export class IncrementalModuleExtractor {
 
     // Calls in source order (bodies were read in the order the analysis asked for them).
     const bySource = (a: { range: Range }, b: { range: Range }) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-    for (const acc of perFile) {
+    for (const acc of calls) {
       acc.shadowCalls.sort(bySource);
       acc.stateCalls.sort(bySource);
+    }
+    if (patch) {
+      // Only the named functions can have changed: each takes its winning declaration (the
+      // first definition, with its body facts, else the first prototype, as below).
+      const table = patch.last.functions;
+      for (const n of [...patch.names, ...done, ...(this.last?.withBodies ?? [])]) {
+        const defs = where.get(n);
+        if (defs?.length) {
+          const sig = defs[0].entry.facts.functions![0];
+          table[n] = withBody.get(sig) ?? sig;
+        } else {
+          let best: CFunction | undefined;
+          for (const acc of perFile) for (const fn of acc.functions) if (fn.name === n && (!best || (best.isPrototype && !fn.isPrototype))) best = fn;
+          if (best) table[n] = best;
+        }
+      }
+      model.functions = table;
+      model.globals = patch.last.globals;
+      model.syntaxErrors = patch.last.syntaxErrors;
+      model.unreadable = patch.last.unreadable;
     }
     perFile.forEach((acc, i) => {
       for (const p of acc.patches) model.patches.push({ ...p, replace: { ...p.replace, assignments: [] }, enableCalls: [] });
@@ -584,20 +566,22 @@ export class IncrementalModuleExtractor {
       model.objArrays.push(...acc.objArrays);
       model.stateArrays.push(...acc.stateArrays);
       for (const p of acc.params) model.params.push({ ...p });
-      model.shadowCalls.push(...acc.shadowCalls);
-      model.stateCalls.push(...acc.stateCalls);
+      model.shadowCalls.push(...calls[i].shadowCalls);
+      model.stateCalls.push(...calls[i].stateCalls);
       for (const inc of acc.includes) model.includes.push({ ...inc });
-      model.syntaxErrors.push(...syntaxErrorsOf(states[i]).map((range) => ({ file: files[i].path, range })));
-      const read = macroMarkStarts[i];
-      const inRead = (r: Range) => read.some((x) => !isBefore(r.start, x.start) && !isBefore(x.end, r.end));
-      model.unreadable.push(...unreadableOf(files[i], unreadableRangesOf(states[i]).filter((r) => !inRead(r))));
-      for (const sig of acc.functions) {
-        const fn = withBody.get(sig) ?? sig;
-        const prev = model.functions[fn.name];
-        if (!prev || (prev.isPrototype && !fn.isPrototype)) model.functions[fn.name] = fn;
-      }
-      for (const g of acc.globals) {
-        if (!model.globals[g.name] || g.initText !== undefined) model.globals[g.name] = modelGlobal(g);
+      if (!patch) {
+        model.syntaxErrors.push(...syntaxErrorsOf(states[i]).map((range) => ({ file: files[i].path, range })));
+        const read = macroMarkStarts[i];
+        const inRead = (r: Range) => read.some((x) => !isBefore(r.start, x.start) && !isBefore(x.end, r.end));
+        model.unreadable.push(...unreadableOf(files[i], unreadableRangesOf(states[i]).filter((r) => !inRead(r))));
+        for (const sig of acc.functions) {
+          const fn = withBody.get(sig) ?? sig;
+          const prev = model.functions[fn.name];
+          if (!prev || (prev.isPrototype && !fn.isPrototype)) model.functions[fn.name] = fn;
+        }
+        for (const g of acc.globals) {
+          if (!model.globals[g.name] || g.initText !== undefined) model.globals[g.name] = modelGlobal(g);
+        }
       }
       for (const u of acc.macroUses) {
         const kind = MODULE_MACROS[u.name];
@@ -622,11 +606,11 @@ export class IncrementalModuleExtractor {
     // definition (a forward declaration and the definition share the name).
     const byName = new Map<string, ModuleModel['patches'][number]>();
     for (const p of model.patches) if (!p.declarationOnly || !byName.has(p.name)) byName.set(p.name, p);
-    for (const out of perFile) {
+    calls.forEach((out, i) => {
       for (const c of out.enableCalls) {
         const p = byName.get(c.variable);
         if (p) p.enableCalls.push({ range: c.range, inFunction: c.inFunction, resultReturned: c.resultReturned });
-        else model.runtimeEnables.push({ file: files[perFile.indexOf(out)].path, range: c.range, inFunction: c.inFunction, argText: c.variable });
+        else model.runtimeEnables.push({ file: files[i].path, range: c.range, inFunction: c.inFunction, argText: c.variable });
       }
       for (const a of out.fieldAssignments) {
         const p = byName.get(a.variable);
@@ -640,7 +624,7 @@ export class IncrementalModuleExtractor {
           if (a.field === 'states' && ref && !p.statesRef) p.statesRef = ref;
         }
       }
-    }
+    });
     model.isLivepatch = model.patches.some((p) => p.enableCalls.length > 0);
     model.apiLevel = model.stateArrays.some((a) => a.entries.some((s) => s.fields.some((f) => f.field === 'callbacks' || f.field === 'is_shadow' || f.field === 'block_disable')))
       ? 'state-callbacks'
@@ -652,49 +636,146 @@ export class IncrementalModuleExtractor {
       const want = normalize(dir + inc.spec);
       inc.resolved = files.find((f) => normalize(f.path) === want)?.path;
     }
-    for (const state of states) this.stats.assembled += state.items.length;
-    this.last = { model, files: model.files.join('\n'), withBodies: done };
+    this.last = { model, files: model.files.join('\n'), withBodies: done, gathered: g };
   }
 
   /**
-   * The last model patched for this update's changes, when they are only function
-   * definitions or prototypes replaced by ones of the same names (an edit inside a body, the
-   * common keystroke) whose body facts no analysis reads, and items without facts: the
-   * function table is updated in place for those names, everything else is the last
-   * model's (no item is visited). Undefined when the whole model must be assembled.
+   * The model for this update built from the last one, when the update only replaced
+   * function definitions or prototypes by ones of the same names (an edit inside a body or
+   * a signature, the common keystroke) and items without facts, moving nothing: what the
+   * items contribute (gather()) is patched for the replaced functions instead of read from
+   * every item again, the function table is updated in place for those names and the
+   * functions with body facts, and the globals, syntax errors and unreadable regions are the
+   * last model's. No item is visited but the replaced ones. Undefined when the whole model
+   * must be assembled.
    *
    * The last model's `functions` table is shared with the new one and updated in place:
    * callers use the newest model (the language server replaces the previous one).
    */
-  private assembleChanged(files: ParsedSource[], states: FileState[], scope: ValueScope): ModuleModel | undefined {
+  private assembleChanged(model: ModuleModel, files: ParsedSource[], states: FileState[], scope: ValueScope): boolean {
     const last = this.last;
-    if (!last || this.stats.moved || last.files !== files.map((f) => f.path).join('\n')) return undefined;
-    const swaps: [CFunction, CFunction][] = [];
-    for (const state of states) {
-      const d = state.delta;
-      if (!d || !d.sameMarks || d.placeholder || d.removed.length !== d.added.length) return undefined;
+    if (!last || this.stats.moved || last.files !== files.map((f) => f.path).join('\n')) return false;
+    const swaps: { file: number; old: Entry; now: Entry; item: Item }[] = [];
+    for (let file = 0; file < states.length; file++) {
+      const d = states[file].delta;
+      if (!d || !d.sameMarks || d.placeholder || d.removed.length !== d.added.length) return false;
+      // (An entry handed from one replaced item to another, same text elsewhere: assembled whole.)
+      const removed = new Set(d.removed);
       for (let i = 0; i < d.removed.length; i++) {
         const old = d.removed[i];
-        const now = d.added[i].entry;
-        if (!now || now.type !== old.type || now.kinds !== old.kinds || (old.kinds & ~(K_FUNCTIONS | K_DEFINITION))) return undefined;
-        if (old.errors.length || old.unreadable.length || now.errors.length || now.unreadable.length) return undefined;
+        const item = d.added[i];
+        const now = item.entry;
+        if (!now || now.type !== old.type || now.kinds !== old.kinds || (old.kinds & ~(K_FUNCTIONS | K_DEFINITION))) return false;
+        if (old.errors.length || old.unreadable.length || now.errors.length || now.unreadable.length) return false;
+        if (now !== old && removed.has(now)) return false;
         if (!(old.kinds & K_FUNCTIONS)) continue;
         const a = old.facts.functions!;
         const b = now.facts.functions!;
-        if (a.length !== b.length || !!old.facts.mentionsKlp !== !!now.facts.mentionsKlp) return undefined;
-        for (let k = 0; k < a.length; k++) {
-          if (a[k].name !== b[k].name || a[k].isPrototype !== b[k].isPrototype || last.withBodies.has(a[k].name)) return undefined;
-          if (a[k] !== b[k]) swaps.push([a[k], b[k]]);
-        }
+        if (a.length !== b.length) return false;
+        for (let k = 0; k < a.length; k++) if (a[k].name !== b[k].name || a[k].isPrototype !== b[k].isPrototype) return false;
+        swaps.push({ file, old, now, item });
       }
     }
-    const functions = last.model.functions;
-    // The table holds the winning declaration of each name (order and prototype-ness did not change).
-    for (const [a, b] of swaps) if (functions[a.name] === a) functions[a.name] = b;
-    const model: ModuleModel = { ...last.model, macros: scope.macros };
-    this.last = { ...last, model };
-    return model;
+    // What the items contribute, patched: the replaced declarations take their places.
+    const g = last.gathered;
+    const names = new Set<string>();
+    for (const { file, old, now, item } of swaps) {
+      const list = g.perFile[file].functions;
+      const a = old.facts.functions!;
+      const b = now.facts.functions!;
+      for (let k = 0; k < a.length && old !== now; k++) {
+        const at = list.indexOf(a[k]);
+        if (at < 0) return false;
+        list[at] = b[k];
+        names.add(b[k].name);
+      }
+      // The definition's item is the new one (even with the same entry: its node is looked up by the item's offsets).
+      if (old.kinds & K_DEFINITION) {
+        const def = g.where.get(a[0].name)?.find((x) => x.entry === old);
+        if (!def) return false;
+        def.entry = now;
+        def.item = item;
+      }
+    }
+    this.build(model, files, states, scope, g, { last: last.model, names });
+    return true;
   }
+}
+
+/** A definition of a function: its entry, its item and its file (index). */
+interface Def { entry: Entry; item: Item; file: number }
+
+/** What one file's items contribute to the model, by kind, in source order. */
+interface FileFacts {
+  functions: CFunction[];
+  globals: GlobalFact[];
+  patches: KlpPatch[];
+  funcArrays: ModuleModel['funcArrays'];
+  objArrays: ModuleModel['objArrays'];
+  stateArrays: ModuleModel['stateArrays'];
+  params: ModuleModel['params'];
+  includes: ModuleModel['includes'];
+  macroUses: NonNullable<ItemFacts['macroUses']>;
+}
+
+/** What the items of every file contribute (gather()): kept with the last model, patched by assembleChanged(). */
+interface Gathered {
+  perFile: FileFacts[];
+  /** The definitions of each function name, in file and source order. */
+  where: Map<string, Def[]>;
+  /** Per file: the ERROR regions read as module macro lines. */
+  macroMarkStarts: Range[][];
+}
+
+/** One pass over the items: what each file contributes, by kind, in source order. */
+function gather(files: ParsedSource[], states: FileState[]): Gathered {
+  const where = new Map<string, Def[]>();
+  const perFile = states.map((state, file) => {
+    const acc: FileFacts = {
+      functions: [], globals: [], patches: [], funcArrays: [], objArrays: [], stateArrays: [], params: [], includes: [], macroUses: [],
+    };
+    for (const item of state.items) {
+      const entry = item.entry!;
+      const k = entry.kinds;
+      if (!k) continue;
+      const f = entry.facts;
+      if (k & K_FUNCTIONS) {
+        const fns = f.functions!;
+        if (fns.length === 1) acc.functions.push(fns[0]);
+        else for (const fn of fns) acc.functions.push(fn);
+        if (k & K_DEFINITION) {
+          const name = fns[0].name;
+          const list = where.get(name);
+          if (list) list.push({ entry, item, file });
+          else where.set(name, [{ entry, item, file }]);
+        }
+      }
+      if (k & K_GLOBALS) for (const g of f.globals!) acc.globals.push(g);
+      if (k & K_TABLES) {
+        if (f.patches) for (const p of f.patches) acc.patches.push(p);
+        if (f.funcArrays) for (const x of f.funcArrays) acc.funcArrays.push(x);
+        if (f.objArrays) for (const x of f.objArrays) acc.objArrays.push(x);
+        if (f.stateArrays) for (const x of f.stateArrays) acc.stateArrays.push(x);
+      }
+      if (k & K_PARAMS) for (const x of f.params!) acc.params.push(x);
+      if (k & K_INCLUDE) acc.includes.push(f.include!);
+      if (k & K_MACRO_USES) for (const x of f.macroUses!) acc.macroUses.push(x);
+    }
+    return acc;
+  });
+
+  // `module_init(fn)` written without its semicolon (it expands to declarations that need
+  // none): the grammar makes an ERROR of such lines; they are read as the macro calls they are.
+  const macroMarkStarts = states.map((state, i) => {
+    const spans: Range[] = [];
+    for (const mk of state.marks) {
+      if (!macroLinesOnly(textOf(files[i]).slice(mk.startIndex, mk.endIndex))) continue;
+      for (const u of macroUsesIn(files[i], mk)) perFile[i].macroUses.push(u);
+      spans.push(mk.range);
+    }
+    return spans;
+  });
+  return { perFile, where, macroMarkStarts };
 }
 
 const EMPTY_SCOPE: ValueScope = { macros: {}, params: new Set() };
