@@ -155,6 +155,8 @@ export class IncrementalModuleExtractor {
   /** The last scope (scopeOf) and its files: kept while no macro or parameter item is replaced. */
   private lastScope: { files: string; macros: Record<string, MacroDef>; params: Set<string>; key: string } | undefined;
   stats: ExtractStats = newStats();
+  /** collectChanged()'s columns (starts, ends, dirty flags), reused from update to update. */
+  private scratch = { S: new Float64Array(0), E: new Float64Array(0), D: new Uint8Array(0) };
 
   constructor(options: { oneShot?: boolean } = {}) {
     this.detach = !options.oneShot;
@@ -284,9 +286,14 @@ export class IncrementalModuleExtractor {
     // order and do not overlap, so both columns stay sorted.
     const olds = prev.items;
     const n = olds.length;
-    const S = new Float64Array(n);
-    const E = new Float64Array(n);
-    const D = new Uint8Array(n);
+    // (Reused buffers: three arrays of the item count per keystroke were garbage that lived
+    // long enough to be promoted.)
+    if (this.scratch.S.length < n) {
+      const size = Math.ceil(n * 1.25) + 16;
+      this.scratch = { S: new Float64Array(size), E: new Float64Array(size), D: new Uint8Array(size) };
+    }
+    const { S, E, D } = this.scratch;
+    D.fill(0, 0, n);
     for (let i = 0; i < n; i++) {
       S[i] = olds[i].startIndex;
       E[i] = olds[i].endIndex;
@@ -362,12 +369,25 @@ export class IncrementalModuleExtractor {
     for (let i = 0; i < n; i++) if (D[i]) replaced.push(olds[i]);
     const reuse = new Reuse(prev, replaced);
     const fresh = found.items.map((x) => this.itemAt(src, x.type, x.startIndex, x.endIndex, () => x, reuse));
-    const items: Item[] = [];
+    // The new items go where the replaced ones were when they are as many and in the same
+    // places among the kept ones (an edit inside an item): the previous array is updated in
+    // place, not copied (it is not used again, see below).
+    let inPlace = fresh.length === replaced.length;
+    for (let i = 0, j = 0, d = 0; inPlace && i < n; i++) {
+      if (D[i]) { d++; continue; }
+      while (j < fresh.length && fresh[j].startIndex < S[i]) j++;
+      inPlace = j === d;
+    }
+    const items: Item[] = inPlace ? olds : [];
     let j = 0;
+    let k = 0;
     for (let i = 0; i < n; i++) {
-      if (D[i]) continue;
+      if (D[i]) {
+        if (inPlace) items[k++] = fresh[j++];
+        continue;
+      }
       const s = S[i];
-      while (j < fresh.length && fresh[j].startIndex < s) items.push(fresh[j++]);
+      if (!inPlace) while (j < fresh.length && fresh[j].startIndex < s) items.push(fresh[j++]);
       const item = olds[i];
       let entry = item.entry;
       // After the first edit the item may have moved (checked in O(1): no position search
@@ -382,9 +402,10 @@ export class IncrementalModuleExtractor {
       item.startIndex = s;
       item.endIndex = E[i];
       item.node = undefined;
-      items.push(item);
+      if (inPlace) items[k++] = item;
+      else items.push(item);
     }
-    while (j < fresh.length) items.push(fresh[j++]);
+    if (!inPlace) while (j < fresh.length) items.push(fresh[j++]);
 
     const marks: ErrorMark[] = [];
     // Kept marks by span (counted: an ERROR may nest in an ERROR of the same span).
@@ -521,9 +542,14 @@ export class IncrementalModuleExtractor {
         const b = this.bodyOf(d.entry, d.item, files[d.file], states[d.file], scope);
         if (!b) continue;
         const sig = d.entry.facts.functions![0];
-        const full: CFunction = { ...sig, calls: b.calls, returns: b.returns, globalWrites: b.globalWrites, staticLocals: b.staticLocals, hasBodyFacts: true };
-        if (b.finalReturn) full.finalReturn = b.finalReturn;
-        withBody.set(sig, full);
+        // The same signature and body facts give the same object as in the last model.
+        let made = withBodyCache.get(sig);
+        if (made?.body !== b) {
+          const full: CFunction = { ...sig, calls: b.calls, returns: b.returns, globalWrites: b.globalWrites, staticLocals: b.staticLocals, hasBodyFacts: true };
+          if (b.finalReturn) full.finalReturn = b.finalReturn;
+          withBodyCache.set(sig, (made = { body: b, full }));
+        }
+        withBody.set(sig, made.full);
         const out = calls[d.file];
         out.shadowCalls.push(...b.shadowCalls);
         out.stateCalls.push(...b.stateCalls);
@@ -784,6 +810,9 @@ const EMPTY_SCOPE: ValueScope = { macros: {}, params: new Set() };
 const MODULE_MACROS: Record<string, 'info' | 'license' | 'init' | 'exit' | undefined> = Object.assign(Object.create(null), {
   MODULE_INFO: 'info', MODULE_LICENSE: 'license', module_init: 'init', late_initcall: 'init', device_initcall: 'init', module_exit: 'exit',
 });
+
+/** A function with its body facts, per signature (cached: an unchanged function gives the same object from update to update). */
+const withBodyCache = new WeakMap<CFunction, { body: BodyFacts; full: CFunction }>();
 
 /** The model's view of a global (cached per fact: an unchanged item gives the same object, as its functions do). */
 const globalsCache = new WeakMap<GlobalFact, ModuleModel['globals'][string]>();
