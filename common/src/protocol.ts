@@ -179,6 +179,8 @@ export interface AnalysisStats {
     extracted: number;
     reused: number;
     moved: number;
+    /** Items the model assembly walked (0 when the last model was patched: an edit inside function bodies). */
+    assembled: number;
     seriesChanged: number;
     series: number;
     summaries: number;

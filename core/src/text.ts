@@ -1,70 +1,162 @@
 // Offsets <-> positions in UTF-16 code units (the unit of JavaScript strings, tree-sitter's
-// web binding and LSP), computed from a line-start table built once per text.
+// web binding and LSP), computed from a line-start table built once per text. The table is
+// kept in blocks of line starts relative to a base offset, so that an edit (`edited`) makes a
+// new index sharing every block it does not touch: the blocks after it only get a new base.
+// (A 50,000-entry array per keystroke was a fresh large allocation, about a millisecond.)
 import type { Position, Range } from './model';
 
+/** What a LineIndex reads of its text: a string, or a PieceText (core/src/pieceText.ts). */
+export interface IndexedText {
+  readonly length: number;
+  slice(start?: number, end?: number): string;
+  indexOf(ch: string, from?: number): number;
+}
+
+/** Lines per block when built (an edit may grow a block up to twice this, then it is split). */
+const BLOCK = 512;
+
 export class LineIndex {
-  private readonly starts: number[];
+  /** Line starts of each block, relative to the block's base. Shared between indexes: never written after creation. */
+  private readonly blocks: Int32Array[];
+  /** Base offset of each block. */
+  private readonly bases: Float64Array;
+  /** Number of the first line of each block, and the line count at the end. */
+  private readonly firsts: Int32Array;
 
   /** STARTS: the line-start table of TEXT when already known (see `edited`). */
-  constructor(readonly text: string, starts?: number[]) {
-    if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  constructor(readonly text: IndexedText, starts?: ArrayLike<number>, parts?: { blocks: Int32Array[]; bases: Float64Array }) {
+    let blocks: Int32Array[];
+    let bases: Float64Array;
+    if (parts) {
+      ({ blocks, bases } = parts);
+    } else {
+      if (!starts) {
+        const s: number[] = [0];
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) s.push(i + 1);
+        starts = s;
+      }
+      const nb = Math.max(1, Math.ceil(starts.length / BLOCK));
+      blocks = new Array<Int32Array>(nb);
+      bases = new Float64Array(nb);
+      for (let b = 0; b < nb; b++) {
+        const from = b * BLOCK;
+        const to = Math.min(starts.length, from + BLOCK);
+        const base = starts[from];
+        const block = new Int32Array(to - from);
+        for (let k = from; k < to; k++) block[k - from] = starts[k] - base;
+        blocks[b] = block;
+        bases[b] = base;
+      }
     }
-    this.starts = starts;
+    this.blocks = blocks;
+    this.bases = bases;
+    this.firsts = new Int32Array(blocks.length + 1);
+    for (let b = 0; b < blocks.length; b++) this.firsts[b + 1] = this.firsts[b] + blocks[b].length;
+  }
+
+  /** Start offset of LINE (0 <= LINE < lineCount). */
+  private startOf(line: number): number {
+    const f = this.firsts;
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (f[mid] <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.bases[lo] + this.blocks[lo][line - f[lo]];
+  }
+
+  /** The line holding offset O (the last line whose start is <= O). */
+  private lineOf(o: number): number {
+    const bases = this.bases;
+    let lo = 0;
+    let hi = this.blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (bases[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    const block = this.blocks[lo];
+    const r = o - bases[lo];
+    let a = 0;
+    let z = block.length - 1;
+    while (a < z) {
+      const mid = (a + z + 1) >> 1;
+      if (block[mid] <= r) a = mid;
+      else z = mid - 1;
+    }
+    return this.firsts[lo] + a;
   }
 
   /**
    * The index of NEWTEXT, which is this text with [start, oldEnd) replaced by INSERTED:
    * line starts before the edit are kept, those after it shifted, and only the inserted
-   * text is scanned (an edit in a 50,000-line document does not rescan it).
+   * text is scanned (an edit in a 50,000-line document does not rescan it). Blocks the edit
+   * does not touch are shared with this index.
    */
-  edited(newText: string, start: number, oldEnd: number, inserted: string): LineIndex {
-    const old = this.starts;
-    const first = (o: number) => {
-      // Index of the first line start greater than O.
+  edited(newText: IndexedText, start: number, oldEnd: number, inserted: string): LineIndex {
+    const delta = inserted.length - (oldEnd - start);
+    // Lines whose start is in (start, oldEnd] go; the inserted text's line starts come in.
+    const first = this.lineOf(start) + 1; // first line start > start
+    const last = this.lineOf(oldEnd); // last line start <= oldEnd
+    const nb = this.blocks.length;
+    const f = this.firsts;
+    // Blocks holding lines first-1 .. last (+1 to keep at least the block of `first`).
+    const blockOf = (line: number) => {
       let lo = 0;
-      let hi = old.length;
+      let hi = nb - 1;
       while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (old[mid] <= o) lo = mid + 1;
-        else hi = mid;
+        const mid = (lo + hi + 1) >> 1;
+        if (f[mid] <= line) lo = mid;
+        else hi = mid - 1;
       }
       return lo;
     };
-    const i = first(start);
-    const j = first(oldEnd);
-    const delta = inserted.length - (oldEnd - start);
-    const added: number[] = [];
-    for (let k = inserted.indexOf('\n'); k >= 0; k = inserted.indexOf('\n', k + 1)) added.push(start + k + 1);
-    const starts = new Array<number>(i + added.length + old.length - j);
-    for (let k = 0; k < i; k++) starts[k] = old[k];
-    for (let k = 0; k < added.length; k++) starts[i + k] = added[k];
-    for (let k = j, o = i + added.length; k < old.length; k++, o++) starts[o] = old[k] + delta;
-    return new LineIndex(newText, starts);
+    const b0 = blockOf(first - 1);
+    const b1 = blockOf(Math.max(first - 1, last));
+    // The new starts of blocks b0..b1, absolute.
+    const starts: number[] = [];
+    for (let line = f[b0]; line < first; line++) starts.push(this.bases[b0] + this.blocks[b0][line - f[b0]]);
+    for (let k = inserted.indexOf('\n'); k >= 0; k = inserted.indexOf('\n', k + 1)) starts.push(start + k + 1);
+    for (let line = last + 1; line < f[b1 + 1]; line++) starts.push(this.startOf(line) + delta);
+    const mid: Int32Array[] = [];
+    const midBases: number[] = [];
+    const pieces = Math.max(1, Math.ceil(starts.length / (2 * BLOCK)));
+    const size = Math.ceil(starts.length / pieces);
+    for (let from = 0; from < starts.length; from += size) {
+      const to = Math.min(starts.length, from + size);
+      const base = starts[from];
+      const block = new Int32Array(to - from);
+      for (let k = from; k < to; k++) block[k - from] = starts[k] - base;
+      mid.push(block);
+      midBases.push(base);
+    }
+    const blocks = [...this.blocks.slice(0, b0), ...mid, ...this.blocks.slice(b1 + 1)];
+    const bases = new Float64Array(blocks.length);
+    bases.set(this.bases.subarray(0, b0), 0);
+    for (let k = 0; k < mid.length; k++) bases[b0 + k] = midBases[k];
+    for (let b = b1 + 1, o = b0 + mid.length; b < nb; b++, o++) bases[o] = this.bases[b] + delta;
+    return new LineIndex(newText, undefined, { blocks, bases });
   }
 
   get lineCount(): number {
-    return this.starts.length;
+    return this.firsts[this.blocks.length];
   }
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: o - this.starts[lo] };
+    const line = this.lineOf(o);
+    return { line, character: o - this.startOf(line) };
   }
 
   offsetAt(p: Position): number {
     if (p.line < 0) return 0;
-    if (p.line >= this.starts.length) return this.text.length;
-    const lineEnd = p.line + 1 < this.starts.length ? this.starts[p.line + 1] - 1 : this.text.length;
-    return Math.min(this.starts[p.line] + Math.max(0, p.character), lineEnd);
+    const count = this.lineCount;
+    if (p.line >= count) return this.text.length;
+    const s = this.startOf(p.line);
+    const lineEnd = p.line + 1 < count ? this.startOf(p.line + 1) - 1 : this.text.length;
+    return Math.min(s + Math.max(0, p.character), lineEnd);
   }
 
   range(start: number, end: number): Range {
@@ -72,8 +164,9 @@ export class LineIndex {
   }
 
   lineText(line: number): string {
-    const s = this.starts[line] ?? this.text.length;
-    const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+    const count = this.lineCount;
+    const s = line >= 0 && line < count ? this.startOf(line) : this.text.length;
+    const e = line + 1 < count && line >= 0 ? this.startOf(line + 1) - 1 : this.text.length;
     return this.text.slice(s, e).replace(/\r$/, '');
   }
 }

@@ -57,7 +57,7 @@ export type RunStats = AnalysisStats['lastRun'];
 const FALLBACK_MS = 50;
 
 const emptyStats = (): RunStats => ({
-  modules: 0, incremental: 0, oneShot: 0, items: 0, extracted: 0, reused: 0, moved: 0,
+  modules: 0, incremental: 0, oneShot: 0, items: 0, extracted: 0, reused: 0, moved: 0, assembled: 0,
   seriesChanged: 0, series: 0, summaries: 0, stepsComputed: 0, stepsReused: 0, published: 0, ms: 0,
 });
 
@@ -89,10 +89,14 @@ export class Analyzer {
   /** Step analyses per series (klp.series path or folder). */
   private readonly memos = new Map<string, StepMemo>();
   private series: SeriesState[] = [];
-  /** The models that define or declare each function name (functions(): no scan of every model). */
-  private readonly definers = new Map<string, Set<ModuleModel>>();
-  /** Per module: the model and names it was entered in `definers` with. */
-  private readonly defined = new Map<string, { model: ModuleModel; names: string[] }>();
+  /** The modules (keys) whose models define or declare each function name (functions(): no scan of every model). */
+  private readonly definers = new Map<string, Set<string>>();
+  /**
+   * Per module: the function table and names it was entered in `definers` with. A new model
+   * with the same table (the incremental extractor patched it in place for an edit inside
+   * function bodies: same names) leaves the index as it is, so a keystroke costs nothing here.
+   */
+  private readonly defined = new Map<string, { functions: ModuleModel['functions']; names: string[] }>();
   /** Folders known to hold a klp.series or not, during one run (declaresSeries). */
   private readonly declaredSeries = new Map<string, boolean>();
   /** The set of series (or their membership) must be recomputed. */
@@ -352,25 +356,30 @@ export class Analyzer {
 
   /** Records the model of a module (and which names it defines: functions()). */
   private setModel(key: string, model: ModuleModel): void {
-    this.unsetModel(key);
     this.models.set(key, model);
+    if (this.defined.get(key)?.functions === model.functions) return;
+    this.unsetNames(key);
     const names = Object.keys(model.functions);
-    this.defined.set(key, { model, names });
+    this.defined.set(key, { functions: model.functions, names });
     for (const name of names) {
       let set = this.definers.get(name);
       if (!set) this.definers.set(name, (set = new Set()));
-      set.add(model);
+      set.add(key);
     }
   }
 
   private unsetModel(key: string): void {
     this.models.delete(key);
+    this.unsetNames(key);
+  }
+
+  private unsetNames(key: string): void {
     const old = this.defined.get(key);
     if (!old) return;
     this.defined.delete(key);
     for (const name of old.names) {
       const set = this.definers.get(name);
-      set?.delete(old.model);
+      set?.delete(key);
       if (set && !set.size) this.definers.delete(name);
     }
   }
@@ -400,7 +409,8 @@ export class Analyzer {
     // was sliced from can be collected while the new one is built).
     const previous = this.models.get(key);
     const wasLivepatch = previous?.isLivepatch;
-    this.unsetModel(key);
+    // (Its names stay in `definers` until setModel(): unchanged after most edits.)
+    this.models.delete(key);
     const model = this.extract(m);
     this.setModel(key, model);
     this.current.modules++;
@@ -528,6 +538,7 @@ export class Analyzer {
     c.extracted += s.extracted;
     c.reused += s.reused;
     c.moved += s.moved;
+    c.assembled += s.assembled;
   }
 
   private dropExtractor(key: string): void {
@@ -647,8 +658,8 @@ export class Analyzer {
   /** C function definitions/prototypes with this name across the workspace. */
   functions(name: string): CFunction[] {
     const out: CFunction[] = [];
-    for (const model of this.definers.get(name) ?? []) {
-      const f = model.functions[name];
+    for (const key of this.definers.get(name) ?? []) {
+      const f = this.models.get(key)?.functions[name];
       if (f) out.push(f);
     }
     // An original whose file is also open as a module of its own counts once.

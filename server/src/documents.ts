@@ -80,7 +80,7 @@ export class DocumentStore {
     doc.version = p.textDocument.version ?? doc.version + 1;
     if (doc.c) {
       doc.c.applyChanges(p.contentChanges.map((ch) => ('range' in ch ? { range: ch.range, text: ch.text } : { text: ch.text })));
-      if (this.limit?.over(doc.path, doc.c.text.length)) this.setCText(doc, doc.c.text);
+      if (this.limit?.over(doc.path, doc.c.source.length)) this.setCText(doc, doc.c.text);
     } else {
       let text = doc.plain ?? '';
       for (const ch of p.contentChanges) {

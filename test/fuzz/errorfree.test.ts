@@ -5,7 +5,8 @@
 // lines and declarations inserted, deleted or duplicated, comments), interleaved with a few
 // that break and repair the syntax, give through CDocument + IncrementalModuleExtractor the
 // model of a fresh one-shot extraction whenever the tree is error-free; and the fast path is
-// actually taken.
+// actually taken, including the extractor's patch of its last model for edits inside
+// function bodies (IncrementalModuleExtractor.assembleChanged).
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { initParser, parsePrepared, prepareSource } from '../../core/src/cparse/parser';
@@ -117,6 +118,8 @@ describe('fuzz: incremental extraction on error-free edits (the fast path)', fun
   ];
   let fast = 0;
   let steps = 0;
+  /** Compared edits for which the extractor patched its last model instead of assembling it (assembled 0 items). */
+  let patched = 0;
   let compared = 0;
 
   before(async () => {
@@ -148,6 +151,7 @@ describe('fuzz: incremental extraction on error-free edits (the fast path)', fun
             if (doc.tree!.rootNode.hasError) continue;
             if (!before) fast++;
             compared++;
+            if (inc.stats.assembled === 0) patched++;
             const tree = parsePrepared(prepareSource(text).text)!;
             try {
               const fresh = extractModuleFromParsed('lp', [{ path: '/w/lp.c', text, tree, lines: new LineIndex(text) }]);
@@ -168,6 +172,10 @@ describe('fuzz: incremental extraction on error-free edits (the fast path)', fun
   it('took the fast path for most edits', () => {
     assert.ok(steps > 0);
     assert.ok(fast / steps > 0.3, `${fast} of ${steps} edits between error-free trees (${compared} compared)`);
+  });
+
+  it('patched the last model (no item walked by the assembly) for some of the compared edits', () => {
+    assert.ok(patched > 0 && patched < compared, `${patched} of ${compared} compared edits patched the last model`);
   });
 });
 

@@ -51,6 +51,8 @@ describe('language server: incremental work (counted, not timed)', function () {
       assert.ok(s.items > 1000, JSON.stringify(s));
       assert.ok(s.extracted <= 1, JSON.stringify(s));
       assert.ok(s.reused >= s.items - 1, JSON.stringify(s));
+      // The model is patched for the edited function, not assembled from every item again.
+      assert.equal(s.assembled, 0, JSON.stringify(s));
       assert.equal(s.series, 0, 'no series: nothing to re-analyse');
     });
 
@@ -61,6 +63,8 @@ describe('language server: incremental work (counted, not timed)', function () {
       await c.waitDiagnostics(file, (_, p) => p.version === v);
       const s = (await stats(c)).lastRun;
       assert.ok(s.moved > 1000 && s.extracted <= 2, JSON.stringify(s));
+      // Moved items change the model's positions: it is assembled whole (counted, so the patch path is not taken blindly).
+      assert.equal(s.assembled, s.items, JSON.stringify(s));
       const term = find(c.text(file), '\t{ }\n};\n\nstatic struct klp_object');
       v = await c.edit(file, { start: term.start, end: { line: term.start.line, character: 4 } }, '');
       const ds = await c.waitDiagnostics(file, (_, p) => p.version === v);

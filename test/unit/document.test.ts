@@ -117,6 +117,64 @@ describe('CDocument incremental parsing', () => {
     }
   });
 
+  it('patches the last model for edits inside function definitions, without walking the items', () => {
+    const text = generateLargeSource(20000);
+    const doc = new CDocument('/w/big.c', text);
+    const inc = new IncrementalModuleExtractor();
+    const fresh = () => JSON.stringify(extractModule('big', [{ path: '/w/big.c', text: doc.text }]));
+    const change = (at: number, del: number, ins: string) => {
+      const p = doc.lines.positionAt(at);
+      const e = doc.lines.positionAt(at + del);
+      doc.applyChanges([{ range: { start: p, end: e }, text: ins }]);
+      return inc.update('big', [doc.asParsed()!]);
+    };
+    try {
+      inc.update('big', [doc.asParsed()!]);
+      const total = inc.stats.assembled;
+      assert.ok(total > 2000, `${total} items assembled at first`);
+      // A digit in a body: nothing of the model changes, nothing is walked.
+      const body = text.indexOf('c->counters[0] += v * ', text.length / 2) + 'c->counters[0] += v * '.length;
+      let m = change(body, 0, '7');
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.equal(inc.stats.extracted, 1);
+      assert.equal(JSON.stringify(m), fresh());
+      // A parameter renamed in a signature: the function's entry in the model is the new one.
+      const sig = text.indexOf(', int v)', text.length / 2) + ', int v'.length;
+      const name = /big_helper_\d+/.exec(text.slice(text.lastIndexOf('\n', sig), sig))![0];
+      m = change(sig, 0, 'alue');
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.deepEqual(m.functions[name].params?.map((x) => x.name), ['c', 'value']);
+      assert.equal(JSON.stringify(m), fresh());
+      // In a replacement function (its body facts are in the model): its calls are the new ones.
+      const repl = doc.text.indexOf('seq_printf(m, "%d\\n", 3);');
+      assert.ok(repl > 0);
+      m = change(repl + 'seq_printf(m, "%d\\n", 3'.length, 0, '7');
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.deepEqual(m.functions.livepatch_big_fn_3.calls.map((c) => c.args[2]), ['37']);
+      assert.equal(JSON.stringify(m), fresh());
+      // A call from it to a module function: that function's body facts join the model.
+      assert.equal(m.functions.big_helper_1.hasBodyFacts, false);
+      m = change(repl, 0, 'big_helper_1(NULL, 2); ');
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.equal(m.functions.big_helper_1.hasBodyFacts, true);
+      assert.equal(JSON.stringify(m), fresh());
+      m = change(repl, 'big_helper_1(NULL, 2); '.length, '');
+      assert.equal(m.functions.big_helper_1.hasBodyFacts, false);
+      assert.equal(JSON.stringify(m), fresh());
+      // A new line moves the items below: the model is assembled whole again.
+      m = change(body + 'alue'.length, 0, '\n');
+      assert.equal(inc.stats.assembled, total);
+      assert.equal(JSON.stringify(m), fresh());
+      // A function renamed: assembled whole.
+      m = change(text.lastIndexOf(name, sig) + name.length, 0, 'x');
+      assert.ok(m.functions[`${name}x`] && !m.functions[name]);
+      assert.equal(inc.stats.assembled, total);
+      assert.equal(JSON.stringify(m), fresh());
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('settle(): adopts the from-scratch tree where incremental error recovery differs, once', () => {
     // A history found by the fuzzer: two deletions leave a tree whose errors differ from a
     // fresh parse of the same text (tree-sitter's recovery depends on the old tree).

@@ -9,6 +9,7 @@
 // (as long as the reparse itself on a 50,000-line source).
 import { Edit, parsePrepared, prepareSource, Tree } from './parser';
 import { LineIndex } from '../text';
+import { PieceText } from '../pieceText';
 import type { ParsedSource } from '../extract/file';
 import type { Range } from '../model';
 
@@ -23,7 +24,11 @@ export interface DocumentStep {
   /** Version after the step. */
   version: number;
   /** Offsets in the text before each edit; the edited span becomes [start, newEnd). */
-  edits: { start: number; oldEnd: number; newEnd: number }[];
+  edits: {
+    start: number; oldEnd: number; newEnd: number;
+    /** The line of START, and whether the edit removed or inserted a line break (the lines below then move). */
+    line?: number; newlines?: boolean;
+  }[];
   /** Spans of the text after the step (whole lines) whose syntax tree differs; null when unknown (whole text replaced, parse abandoned). */
   changed: { start: number; end: number }[] | null;
 }
@@ -32,8 +37,9 @@ const JOURNAL_LENGTH = 64;
 
 export class CDocument {
   private journal: DocumentStep[] = [];
-  private _text: string;
-  private prepared: string;
+  /** The text and its prepared form, as pieces (see core/src/pieceText.ts: no whole-text copy per edit). */
+  private _text: PieceText;
+  private prepared: PieceText;
   private _tree: Tree | null;
   /** The tree the last change replaced, deleted later (see releaseRetired). */
   private retired: Tree | null = null;
@@ -44,13 +50,19 @@ export class CDocument {
   version = 0;
 
   constructor(readonly path: string, text: string) {
-    this._text = text;
-    this.prepared = prepareSource(text).text;
-    this._lines = new LineIndex(text);
-    this._tree = parsePrepared(this.prepared);
+    this._text = new PieceText(text);
+    this.prepared = new PieceText(prepareSource(text).text);
+    this._lines = new LineIndex(this._text);
+    this._tree = parse(this.prepared);
   }
 
+  /** The whole text (built from the pieces on first use after an edit). */
   get text(): string {
+    return this._text.toString();
+  }
+
+  /** The text as pieces: slices of it cost no whole-text copy. */
+  get source(): PieceText {
     return this._text;
   }
 
@@ -64,9 +76,12 @@ export class CDocument {
 
   /** The view extraction reads (tree + original text). */
   asParsed(): ParsedSource | undefined {
-    return this._tree
-      ? { path: this.path, text: this._text, tree: this._tree, lines: this._lines, version: this.version, changesSince: (v) => this.changesSince(v) }
-      : undefined;
+    if (!this._tree) return undefined;
+    const text = this._text;
+    return {
+      path: this.path, source: text, tree: this._tree, lines: this._lines, version: this.version, changesSince: (v) => this.changesSince(v),
+      get text() { return text.toString(); },
+    };
   }
 
   /** The steps from VERSION to now, or undefined when the journal no longer reaches back that far. */
@@ -93,9 +108,9 @@ export class CDocument {
     for (const ch of changes) {
       if (!ch.range) {
         replaced = true;
-        this._text = ch.text;
-        this.prepared = prepareSource(ch.text).text;
-        this._lines = new LineIndex(ch.text);
+        this._text = new PieceText(ch.text);
+        this.prepared = new PieceText(prepareSource(ch.text).text);
+        this._lines = new LineIndex(this._text);
         tree?.delete();
         tree = null;
         continue;
@@ -105,23 +120,25 @@ export class CDocument {
       const newEnd = start + ch.text.length;
       const startPosition = { row: ch.range.start.line, column: start - this._lines.offsetAt({ line: ch.range.start.line, character: 0 }) };
       const oldEndPos = this._lines.positionAt(oldEnd);
-      const newText = this._text.slice(0, start) + ch.text + this._text.slice(oldEnd);
+      const startLine = this._lines.positionAt(start).line;
+      const old = this._text;
+      const newText = old.edit(start, oldEnd, ch.text);
       // Re-prepare the touched lines only: attributes are line-local, and a directive's
       // backslash-continued lines go with it (the region grows to the whole run, in the old
       // text or the new one: an edit may add or remove the backslash).
-      let lineStart = start > 0 ? this._text.lastIndexOf('\n', start - 1) + 1 : 0; // (lastIndexOf clamps -1 to 0)
+      let lineStart = start > 0 ? old.lastIndexOf('\n', start - 1) + 1 : 0; // (-1 + 1: the first line)
       while (lineStart > 0 && continues(newText, lineStart - 1)) lineStart = newText.lastIndexOf('\n', lineStart - 2) + 1;
-      let oldLineEnd = this._text.indexOf('\n', oldEnd);
-      if (oldLineEnd < 0) oldLineEnd = this._text.length;
+      let oldLineEnd = old.indexOf('\n', oldEnd);
+      if (oldLineEnd < 0) oldLineEnd = old.length;
       let newLineEnd = oldLineEnd + (newEnd - oldEnd);
-      for (let more = continues(this._text, oldLineEnd) || continues(newText, newLineEnd); more && newLineEnd < newText.length; more = continues(newText, newLineEnd)) {
+      for (let more = continues(old, oldLineEnd) || continues(newText, newLineEnd); more && newLineEnd < newText.length; more = continues(newText, newLineEnd)) {
         const next = newText.indexOf('\n', newLineEnd + 1);
         const e = next < 0 ? newText.length : next;
         oldLineEnd += e - newLineEnd;
         newLineEnd = e;
       }
       const region = prepareSource(newText.slice(lineStart, newLineEnd)).text;
-      this.prepared = this.prepared.slice(0, lineStart) + region + this.prepared.slice(oldLineEnd);
+      this.prepared = this.prepared.edit(lineStart, oldLineEnd, region);
       this._lines = this._lines.edited(newText, start, oldEnd, ch.text);
       this._text = newText;
       const delta = newEnd - oldEnd;
@@ -130,8 +147,8 @@ export class CDocument {
         l.e = l.e <= start ? l.e : l.e >= oldEnd ? l.e + delta : newEnd;
       }
       lines.push({ s: lineStart, e: newLineEnd });
-      edits.push({ start, oldEnd, newEnd });
       const newEndPos = this._lines.positionAt(newEnd);
+      edits.push({ start, oldEnd, newEnd, line: startLine, newlines: oldEndPos.line !== startLine || newEndPos.line !== startLine });
       if (tree) {
         tree.edit(new Edit({
           startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd,
@@ -142,7 +159,7 @@ export class CDocument {
       }
     }
     this.version++;
-    const next = parsePrepared(this.prepared, tree, shouldStop);
+    const next = parse(this.prepared, tree, shouldStop);
     let changed: DocumentStep['changed'] = null;
     if (next && tree && !replaced && !hadError && !next.rootNode.hasError) {
       changed = cheapChangedSpans(this.prepared, lines);
@@ -179,7 +196,7 @@ export class CDocument {
     if (this.fromScratch || !this._tree) return false;
     this.fromScratch = true;
     if (!this._tree.rootNode.hasError) return false;
-    const fresh = parsePrepared(this.prepared);
+    const fresh = parse(this.prepared);
     if (!fresh) return false;
     if (sameShape(fresh, this._tree)) {
       fresh.delete();
@@ -196,14 +213,14 @@ export class CDocument {
   reparse(): void {
     this.fromScratch = false;
     this.journal.push({ version: ++this.version, edits: [], changed: null });
-    const next = parsePrepared(this.prepared, this._tree);
+    const next = parse(this.prepared, this._tree);
     if (next !== this._tree) this._tree?.delete();
     this._tree = next;
   }
 
   /** The prepared text (for tests: it must always equal prepareSource(text).text). */
   preparedText(): string {
-    return this.prepared;
+    return this.prepared.toString();
   }
 
   dispose(): void {
@@ -211,6 +228,14 @@ export class CDocument {
     this._tree?.delete();
     this._tree = null;
   }
+}
+
+/**
+ * Parses the prepared pieces: tree-sitter reads them through its input callback, a piece at
+ * a time, so the whole prepared text is never built for a parse.
+ */
+function parse(prepared: PieceText, oldTree?: Tree | null, shouldStop?: () => boolean): Tree | null {
+  return parsePrepared((index: number) => prepared.chunk(index), oldTree, shouldStop);
 }
 
 /** Same ERROR nodes and same top-level items (types and extents) in both trees. */
@@ -238,36 +263,50 @@ function sameShape(a: Tree, b: Tree): boolean {
  * previous token is included. PREPARED: the prepared text (blanked attributes and
  * directives are white space to the parser too).
  */
-function cheapChangedSpans(prepared: string, lines: { s: number; e: number }[]): { start: number; end: number }[] {
+function cheapChangedSpans(prepared: PieceText, lines: { s: number; e: number }[]): { start: number; end: number }[] {
   return lines.map(({ s, e }) => ({ start: previousToken(prepared, s), end: Math.min(prepared.length, e + 1) }));
 }
 
 /**
  * The offset of the last character of the token before OFFSET, skipping white space and
  * comments (extras: the parser reduces the item before them only at the next real token).
- * Errs towards earlier offsets (a `//` inside a string counts as a comment).
+ * Errs towards earlier offsets (a `//` inside a string counts as a comment). Reads a window
+ * of the text before OFFSET, the whole text only when the answer lies beyond it.
  */
-function previousToken(text: string, offset: number): number {
+function previousToken(text: PieceText, offset: number): number {
+  const from = Math.max(0, offset - 8192);
+  if (from > 0) {
+    const found = previousTokenIn(text.slice(from, offset), offset - from, false);
+    if (found !== undefined) return from + found;
+  }
+  return previousTokenIn(text.toString(), offset, true)!;
+}
+
+/** previousToken in TEXT; undefined when it needs what is before TEXT (WHOLE: TEXT is the whole text). */
+function previousTokenIn(text: string, offset: number, whole: boolean): number | undefined {
   let i = offset - 1;
   for (;;) {
     while (i > 0 && text.charCodeAt(i) <= 32) i--;
     if (i > 0 && text[i] === '/' && text[i - 1] === '*') {
       const open = text.lastIndexOf('/*', i - 2);
-      if (open < 0) return 0;
+      if (open < 0) return whole ? 0 : undefined;
       i = open - 1;
       continue;
     }
-    const lineStart = text.lastIndexOf('\n', i) + 1;
+    const nl = text.lastIndexOf('\n', i);
+    if (nl < 0 && !whole) return undefined;
+    const lineStart = nl + 1;
     const slash = text.indexOf('//', lineStart);
     if (slash >= 0 && slash < i) {
       i = slash - 1;
       continue;
     }
+    if (i <= 0 && !whole) return undefined;
     return Math.max(0, i);
   }
 }
 
 /** Whether the line ending at END (a newline's offset, or the text's end) ends with a backslash (continues). */
-function continues(text: string, end: number): boolean {
-  return text[end - 1] === '\\' || (text[end - 1] === '\r' && text[end - 2] === '\\');
+function continues(text: PieceText, end: number): boolean {
+  return text.charAt(end - 1) === '\\' || (text.charAt(end - 1) === '\r' && text.charAt(end - 2) === '\\');
 }

@@ -50,10 +50,11 @@ export function newParser(): Parser {
 let shared: Parser | undefined;
 
 /**
- * Parses (already prepared) C text. With `oldTree` (edited to match the text) the parse is
+ * Parses (already prepared) C text, or what an input callback returns from an offset on (a
+ * piece of the text, empty at its end). With `oldTree` (edited to match the text) the parse is
  * incremental. Returns null only when `shouldStop` aborts the parse.
  */
-export function parsePrepared(text: string, oldTree?: Tree | null, shouldStop?: () => boolean): Tree | null {
+export function parsePrepared(text: string | ((index: number) => string), oldTree?: Tree | null, shouldStop?: () => boolean): Tree | null {
   shared ??= newParser();
   const options = shouldStop ? { progressCallback: () => shouldStop() } : undefined;
   return shared.parse(text, oldTree ?? null, options as never);

@@ -9,12 +9,16 @@ import type {
   KlpState, MacroDef, MacroUse, ModuleParam, Range, ShadowCall, ShadowOp, StateCall, Value,
 } from '../model';
 import { LineIndex } from '../text';
+import type { SourceText } from '../pieceText';
 import { evalMacroText, evalNode, expandMacros, macroString, ValueScope } from './values';
 
 /** A parsed file as extraction needs it. */
 export interface ParsedSource {
   path: string;
+  /** The whole text (for an edited document, built on first use: prefer `source` for slices). */
   text: string;
+  /** The same text as pieces (CDocument): slices without building the whole string. */
+  source?: SourceText;
   tree: Tree;
   lines?: LineIndex;
   /** An edited document (CDocument): its version and what changed since an earlier one. */
@@ -92,7 +96,7 @@ export const ITEM_TYPES = new Set(['preproc_def', 'preproc_function_def', 'prepr
 /** The facts of one top-level item (a node of ITEM_TYPES). */
 export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope): ItemFacts {
   const lines = (src.lines ??= new LineIndex(src.text));
-  const text = src.text;
+  const text = src.source ?? src.text;
   const R = (x: SyntaxNode): Range => lines.range(x.startIndex, x.endIndex);
   const T = (x: SyntaxNode): string => text.slice(x.startIndex, x.endIndex);
   const facts: ItemFacts = {};
@@ -384,7 +388,7 @@ interface Directive {
 const DIRECTIVE_LINE = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|elifdef|elifndef)\b.*$/gm;
 
 /** The conditional directives in TEXT[from, to), in order. */
-function directivesIn(text: string, from: number, to: number): Directive[] {
+function directivesIn(text: SourceText, from: number, to: number): Directive[] {
   const slice = text.slice(from, to);
   if (!slice.includes('#')) return [];
   const out: Directive[] = [];
@@ -416,7 +420,7 @@ function branchesAt(directives: Directive[], offset: number, lines: LineIndex): 
 
 /** Builds a CFunction's signature from a definition (or a prototype's function_declarator). */
 function extractFunction(def: SyntaxNode, src: ParsedSource, lines: LineIndex, protoDeclarator?: SyntaxNode): CFunction | undefined {
-  const text = src.text;
+  const text = src.source ?? src.text;
   const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
   const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
   let fd: SyntaxNode | null | undefined = protoDeclarator ?? def.childForFieldName('declarator');
@@ -478,7 +482,7 @@ export function extractBody(fn: CFunction, body: SyntaxNode, src: ParsedSource, 
   const facts: BodyFacts = {
     calls: [], returns: [], globalWrites: [], staticLocals: [], shadowCalls: [], stateCalls: [], fieldAssignments: [], enableCalls: [],
   };
-  const text = src.text;
+  const text = src.source ?? src.text;
   const lines = (src.lines ??= new LineIndex(src.text));
   const R = (n: SyntaxNode): Range => lines.range(n.startIndex, n.endIndex);
   const T = (n: SyntaxNode): string => text.slice(n.startIndex, n.endIndex);
@@ -614,7 +618,7 @@ function resultReturned(call: SyntaxNode, body: SyntaxNode): boolean {
 }
 
 /** Whether the result of a shadow allocation is compared with NULL before use. */
-function allocChecked(call: SyntaxNode, body: SyntaxNode, text: string): boolean {
+function allocChecked(call: SyntaxNode, body: SyntaxNode, text: SourceText): boolean {
   let p = call.parent;
   while (p && p.type === 'cast_expression') p = p.parent;
   if (!p) return false;

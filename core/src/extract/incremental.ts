@@ -18,6 +18,7 @@ import type { SyntaxNode, Tree } from '../cparse/parser';
 import type { CFunction, KlpPatch, MacroDef, MacroUse, ModuleModel, Position, Range, Unreadable } from '../model';
 import { PLACEHOLDER_RE } from '../cparse/parser';
 import { LineIndex } from '../text';
+import type { SourceText } from '../pieceText';
 import { CONTAINER_DEPTH, CONTAINER_TYPES, extractBody, extractItem, ITEM_TYPES } from './file';
 import type { BodyFacts, GlobalFact, ItemFacts, ParsedSource } from './file';
 import type { DocumentStep } from '../cparse/document';
@@ -51,6 +52,9 @@ const K_PARAMS = 16;
 const K_INCLUDE = 32;
 const K_MACRO_USES = 64;
 const K_SCOPE = 128;
+
+/** Whether an entry is part of the module's scope (a macro or a module parameter). */
+const inScope = (e: Entry) => (e.kinds & K_SCOPE) !== 0;
 
 function kindsOf(type: string, f: ItemFacts): number {
   let k = 0;
@@ -86,14 +90,31 @@ interface ErrorMark {
 }
 
 interface FileState {
-  text: string;
+  /** The text (a document's pieces: compared by identity, sliced, never built whole). */
+  text: SourceText;
   tree: Tree;
   /** The document version the state was read from (edited documents only). */
   version?: number;
   /** Every named top-level node (through containers), in source order. */
   items: Item[];
   marks: ErrorMark[];
+  /** What the update that made this state changed (undefined: read whole, not describable). */
+  delta?: Delta;
 }
+
+/** The items an update replaced in a file: the patch assembleChanged() applies to the last model. */
+interface Delta {
+  /** Entries of the items that were replaced, in source order. */
+  removed: Entry[];
+  /** The items read in their place (entries filled by fill()), in source order. */
+  added: Item[];
+  /** Whether the ERROR marks are the previous ones, unmoved. */
+  sameMarks: boolean;
+  /** Whether the old or new text of the replaced items holds `@@` (a placeholder: unreadable). */
+  placeholder: boolean;
+}
+
+const NO_DELTA: Delta = { removed: [], added: [], sameMarks: true, placeholder: false };
 
 interface Span {
   s: number;
@@ -108,11 +129,16 @@ export interface ExtractStats {
   extracted: number;
   bodies: number;
   scopeChanged: boolean;
+  /**
+   * Items the model assembly walked: every item of the module when it is assembled whole,
+   * none when the last model was patched (an edit inside function bodies; see assembleChanged).
+   */
+  assembled: number;
   /** Milliseconds: walking the top-level items, extracting the missing ones, assembling the model. */
   ms: { walk: number; extract: number; assemble: number };
 }
 
-const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, ms: { walk: 0, extract: 0, assemble: 0 } });
+const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, assembled: 0, ms: { walk: 0, extract: 0, assemble: 0 } });
 
 export class IncrementalModuleExtractor {
   private files = new Map<string, FileState>();
@@ -121,7 +147,16 @@ export class IncrementalModuleExtractor {
   private macroValues = new Map<string, Value>();
   /** Copy cached strings out of file texts (off for one-shot extraction). */
   private readonly detach: boolean;
+  /**
+   * The last model and the functions whose body facts it holds (what an analysis can ask
+   * about): an update that only replaced function definitions outside that set patches it.
+   */
+  private last: { model: ModuleModel; files: string; withBodies: Set<string>; gathered: Gathered } | undefined;
+  /** The last scope (scopeOf) and its files: kept while no macro or parameter item is replaced. */
+  private lastScope: { files: string; macros: Record<string, MacroDef>; params: Set<string>; key: string } | undefined;
   stats: ExtractStats = newStats();
+  /** collectChanged()'s columns (starts, ends, dirty flags), reused from update to update. */
+  private scratch = { S: new Float64Array(0), E: new Float64Array(0), D: new Uint8Array(0) };
 
   constructor(options: { oneShot?: boolean } = {}) {
     this.detach = !options.oneShot;
@@ -130,6 +165,8 @@ export class IncrementalModuleExtractor {
   /** Frees the caches (the trees belong to the caller). */
   dispose(): void {
     this.files.clear();
+    this.last = undefined;
+    this.lastScope = undefined;
     this.scopeKey = undefined;
     this.macroValues.clear();
   }
@@ -146,18 +183,24 @@ export class IncrementalModuleExtractor {
     try {
       for (const f of files) f.lines ??= new LineIndex(f.text);
       let states = files.map((f) => this.collect(f));
-      let { macros, params, key } = scopeOf(states);
+      const paths = files.map((f) => f.path).join('\n');
+      // The scope is made of the macro and parameter items only (extracted in collect()), with
+      // their positions: unchanged when the update replaced none of them and moved nothing.
+      const kept = this.lastScope?.files === paths && !this.stats.moved && states.every((s) => s.delta && !s.delta.removed.some(inScope) && !s.delta.added.some((it) => it.entry && inScope(it.entry)));
+      let { macros, params, key } = kept ? this.lastScope! : scopeOf(states);
       if (key !== this.scopeKey) {
         // Values may read any macro or parameter: nothing cached is known to be right.
         if (this.scopeKey !== undefined) {
           this.stats = { ...newStats(), scopeChanged: true };
           this.files.clear();
+          this.last = undefined;
           states = files.map((f) => this.collect(f));
           ({ macros, params } = scopeOf(states));
         }
         this.scopeKey = key;
         this.macroValues.clear();
       }
+      this.lastScope = { files: paths, macros, params, key };
       const scope: ValueScope = { macros, params };
       for (const m of Object.values(macros)) {
         if (m.params) continue;
@@ -173,13 +216,15 @@ export class IncrementalModuleExtractor {
       files.forEach((f, i) => this.files.set(f.path, states[i]));
       for (const p of [...this.files.keys()]) if (!files.some((f) => f.path === p)) this.files.delete(p);
       const t2 = performance.now();
-      this.assemble(model, files, states, scope);
+      if (!this.assembleChanged(model, files, states, scope)) this.assemble(model, files, states, scope);
       this.stats.ms = { walk: t1 - t0, extract: t2 - t1, assemble: performance.now() - t2 };
     } catch {
       // Never throw: keep whatever was assembled before the unexpected shape. The caches may
       // be half updated: the next update starts afresh.
       this.files.clear();
       this.scopeKey = undefined;
+      this.last = undefined;
+      this.lastScope = undefined;
     }
     return model;
   }
@@ -187,9 +232,10 @@ export class IncrementalModuleExtractor {
   /** The file's items, reusing cached entries; macro and param items are extracted now. */
   private collect(src: ParsedSource): FileState {
     const prev = this.files.get(src.path);
-    if (prev && prev.text === src.text && prev.tree === src.tree) {
+    if (prev && prev.text === textOf(src) && prev.tree === src.tree) {
       this.stats.items += prev.items.length;
       this.stats.reused += prev.items.length;
+      prev.delta = NO_DELTA;
       return prev;
     }
     if (prev && prev.version !== undefined && src.changesSince) {
@@ -226,7 +272,7 @@ export class IncrementalModuleExtractor {
       cursor.delete();
     }
     this.stats.items += items.length;
-    return { text: src.text, tree: src.tree, version: src.version, items, marks };
+    return { text: textOf(src), tree: src.tree, version: src.version, items, marks };
   }
 
   /**
@@ -240,9 +286,14 @@ export class IncrementalModuleExtractor {
     // order and do not overlap, so both columns stay sorted.
     const olds = prev.items;
     const n = olds.length;
-    const S = new Float64Array(n);
-    const E = new Float64Array(n);
-    const D = new Uint8Array(n);
+    // (Reused buffers: three arrays of the item count per keystroke were garbage that lived
+    // long enough to be promoted.)
+    if (this.scratch.S.length < n) {
+      const size = Math.ceil(n * 1.25) + 16;
+      this.scratch = { S: new Float64Array(size), E: new Float64Array(size), D: new Uint8Array(size) };
+    }
+    const { S, E, D } = this.scratch;
+    D.fill(0, 0, n);
     for (let i = 0; i < n; i++) {
       S[i] = olds[i].startIndex;
       E[i] = olds[i].endIndex;
@@ -261,9 +312,15 @@ export class IncrementalModuleExtractor {
     const oldMarks = prev.marks.map((m) => ({ mark: m, s: m.startIndex, e: m.endIndex, dirty: false }));
     const spans: Span[] = [];
     let firstEdit = Infinity;
+    // Edits that neither insert nor remove a line break move nothing off the lines they are
+    // on: items starting on other lines keep their positions (no position check for them).
+    let sameLines = true;
+    const editedLines = new Set<number>();
     for (const step of steps) {
       for (const ed of step.edits) {
         firstEdit = Math.min(firstEdit, ed.start);
+        if (ed.line === undefined || ed.newlines) sameLines = false;
+        else editedLines.add(ed.line);
         const delta = ed.newEnd - ed.oldEnd;
         const lo = (p: number) => (p < ed.start ? p : p >= ed.oldEnd ? p + delta : ed.start);
         const hi = (p: number) => (p <= ed.start ? p : p >= ed.oldEnd ? p + delta : ed.newEnd);
@@ -312,17 +369,30 @@ export class IncrementalModuleExtractor {
     for (let i = 0; i < n; i++) if (D[i]) replaced.push(olds[i]);
     const reuse = new Reuse(prev, replaced);
     const fresh = found.items.map((x) => this.itemAt(src, x.type, x.startIndex, x.endIndex, () => x, reuse));
-    const items: Item[] = [];
+    // The new items go where the replaced ones were when they are as many and in the same
+    // places among the kept ones (an edit inside an item): the previous array is updated in
+    // place, not copied (it is not used again, see below).
+    let inPlace = fresh.length === replaced.length;
+    for (let i = 0, j = 0, d = 0; inPlace && i < n; i++) {
+      if (D[i]) { d++; continue; }
+      while (j < fresh.length && fresh[j].startIndex < S[i]) j++;
+      inPlace = j === d;
+    }
+    const items: Item[] = inPlace ? olds : [];
     let j = 0;
+    let k = 0;
     for (let i = 0; i < n; i++) {
-      if (D[i]) continue;
+      if (D[i]) {
+        if (inPlace) items[k++] = fresh[j++];
+        continue;
+      }
       const s = S[i];
-      while (j < fresh.length && fresh[j].startIndex < s) items.push(fresh[j++]);
+      if (!inPlace) while (j < fresh.length && fresh[j].startIndex < s) items.push(fresh[j++]);
       const item = olds[i];
       let entry = item.entry;
       // After the first edit the item may have moved (checked in O(1): no position search
       // unless it did).
-      if (entry && s >= firstEdit && !isAt(lines, entry.start, s)) {
+      if (entry && s >= firstEdit && !(sameLines && !editedLines.has(entry.start.line)) && !isAt(lines, entry.start, s)) {
         entry = moveEntry(entry, lines.positionAt(s));
         this.stats.moved++;
       } else this.stats.reused++;
@@ -332,9 +402,10 @@ export class IncrementalModuleExtractor {
       item.startIndex = s;
       item.endIndex = E[i];
       item.node = undefined;
-      items.push(item);
+      if (inPlace) items[k++] = item;
+      else items.push(item);
     }
-    while (j < fresh.length) items.push(fresh[j++]);
+    if (!inPlace) while (j < fresh.length) items.push(fresh[j++]);
 
     const marks: ErrorMark[] = [];
     // Kept marks by span (counted: an ERROR may nest in an ERROR of the same span).
@@ -359,13 +430,20 @@ export class IncrementalModuleExtractor {
     }
     marks.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
     this.stats.items += items.length;
-    return { text: src.text, tree: src.tree, version: src.version, items, marks };
+    const sameMarks = marks.length === prev.marks.length && marks.every((m, i) => m === prev.marks[i]);
+    const text = textOf(src);
+    const placeholder = replaced.some((it) => prev.text.slice(it.startIndex, it.endIndex).includes('@@'))
+      || fresh.some((it) => text.slice(it.startIndex, it.endIndex).includes('@@'));
+    const removed: Entry[] = [];
+    for (const it of replaced) if (it.entry) removed.push(it.entry);
+    const delta: Delta | undefined = removed.length < replaced.length ? undefined : { removed, added: fresh, sameMarks, placeholder };
+    return { text, tree: src.tree, version: src.version, items, marks, delta };
   }
 
   /** The item at [startIndex, endIndex): a cached entry with the same text, or extracted from its node. */
   private itemAt(src: ParsedSource, type: string, startIndex: number, endIndex: number, node: () => SyntaxNode, reuse: Reuse): Item {
     const lines = src.lines!;
-    let old = reuse.take(src.text.slice(startIndex, endIndex));
+    let old = reuse.take(textOf(src).slice(startIndex, endIndex));
     // Same text is not always the same tree where syntax errors are involved (recovery
     // depends on the context): items with errors, before or now, are read again.
     if (old && (old.type !== type || old.errors.length || old.unreadable.length || node().hasError)) old = undefined;
@@ -425,60 +503,24 @@ export class IncrementalModuleExtractor {
 
   /** The model from the items' facts, in file and source order (as a fresh extraction). */
   private assemble(model: ModuleModel, files: ParsedSource[], states: FileState[], scope: ValueScope): void {
-    const { macros } = scope;
-    model.macros = macros;
-    // One pass over the items: what each file contributes, by kind, in source order.
-    interface Def { entry: Entry; item: Item; file: number }
-    const where = new Map<string, Def[]>();
-    const perFile = states.map((state, file) => {
-      const acc = {
-        functions: [] as CFunction[], globals: [] as GlobalFact[], patches: [] as KlpPatch[], funcArrays: [] as ModuleModel['funcArrays'],
-        objArrays: [] as ModuleModel['objArrays'], stateArrays: [] as ModuleModel['stateArrays'], params: [] as ModuleModel['params'],
-        includes: [] as ModuleModel['includes'], macroUses: [] as NonNullable<ItemFacts['macroUses']>,
-        shadowCalls: [] as BodyFacts['shadowCalls'], stateCalls: [] as BodyFacts['stateCalls'],
-        enableCalls: [] as BodyFacts['enableCalls'], fieldAssignments: [] as BodyFacts['fieldAssignments'],
-      };
-      for (const item of state.items) {
-        const entry = item.entry!;
-        const k = entry.kinds;
-        if (!k) continue;
-        const f = entry.facts;
-        if (k & K_FUNCTIONS) {
-          const fns = f.functions!;
-          if (fns.length === 1) acc.functions.push(fns[0]);
-          else for (const fn of fns) acc.functions.push(fn);
-          if (k & K_DEFINITION) {
-            const name = fns[0].name;
-            const list = where.get(name);
-            if (list) list.push({ entry, item, file });
-            else where.set(name, [{ entry, item, file }]);
-          }
-        }
-        if (k & K_GLOBALS) for (const g of f.globals!) acc.globals.push(g);
-        if (k & K_TABLES) {
-          if (f.patches) for (const p of f.patches) acc.patches.push(p);
-          if (f.funcArrays) for (const x of f.funcArrays) acc.funcArrays.push(x);
-          if (f.objArrays) for (const x of f.objArrays) acc.objArrays.push(x);
-          if (f.stateArrays) for (const x of f.stateArrays) acc.stateArrays.push(x);
-        }
-        if (k & K_PARAMS) for (const x of f.params!) acc.params.push(x);
-        if (k & K_INCLUDE) acc.includes.push(f.include!);
-        if (k & K_MACRO_USES) for (const x of f.macroUses!) acc.macroUses.push(x);
-      }
-      return acc;
-    });
+    const g = gather(files, states);
+    for (const state of states) this.stats.assembled += state.items.length;
+    this.build(model, files, states, scope, g);
+  }
 
-    // `module_init(fn)` written without its semicolon (it expands to declarations that need
-    // none): the grammar makes an ERROR of such lines; they are read as the macro calls they are.
-    const macroMarkStarts = states.map((state, i) => {
-      const spans: Range[] = [];
-      for (const mk of state.marks) {
-        if (!macroLinesOnly(files[i].text.slice(mk.startIndex, mk.endIndex))) continue;
-        for (const u of macroUsesIn(files[i], mk)) perFile[i].macroUses.push(u);
-        spans.push(mk.range);
-      }
-      return spans;
-    });
+  /**
+   * The model from what gather() found and the body facts of the functions an analysis can
+   * ask about. PATCH: the last model, whose function table, globals, syntax errors and
+   * unreadable regions are kept (the table updated in place for the names in PATCH.names).
+   */
+  private build(model: ModuleModel, files: ParsedSource[], states: FileState[], scope: ValueScope, g: Gathered, patch?: { last: ModuleModel; names: Set<string> }): void {
+    const { macros } = scope;
+    const { perFile, where, macroMarkStarts } = g;
+    model.macros = macros;
+    const calls = perFile.map(() => ({
+      shadowCalls: [] as BodyFacts['shadowCalls'], stateCalls: [] as BodyFacts['stateCalls'],
+      enableCalls: [] as BodyFacts['enableCalls'], fieldAssignments: [] as BodyFacts['fieldAssignments'],
+    }));
 
     // Body facts for the functions an analysis can ask about (see CFunction.hasBodyFacts).
     const queue: string[] = [];
@@ -500,10 +542,15 @@ export class IncrementalModuleExtractor {
         const b = this.bodyOf(d.entry, d.item, files[d.file], states[d.file], scope);
         if (!b) continue;
         const sig = d.entry.facts.functions![0];
-        const full: CFunction = { ...sig, calls: b.calls, returns: b.returns, globalWrites: b.globalWrites, staticLocals: b.staticLocals, hasBodyFacts: true };
-        if (b.finalReturn) full.finalReturn = b.finalReturn;
-        withBody.set(sig, full);
-        const out = perFile[d.file];
+        // The same signature and body facts give the same object as in the last model.
+        let made = withBodyCache.get(sig);
+        if (made?.body !== b) {
+          const full: CFunction = { ...sig, calls: b.calls, returns: b.returns, globalWrites: b.globalWrites, staticLocals: b.staticLocals, hasBodyFacts: true };
+          if (b.finalReturn) full.finalReturn = b.finalReturn;
+          withBodyCache.set(sig, (made = { body: b, full }));
+        }
+        withBody.set(sig, made.full);
+        const out = calls[d.file];
         out.shadowCalls.push(...b.shadowCalls);
         out.stateCalls.push(...b.stateCalls);
         out.enableCalls.push(...b.enableCalls);
@@ -515,9 +562,29 @@ export class IncrementalModuleExtractor {
 
     // Calls in source order (bodies were read in the order the analysis asked for them).
     const bySource = (a: { range: Range }, b: { range: Range }) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
-    for (const acc of perFile) {
+    for (const acc of calls) {
       acc.shadowCalls.sort(bySource);
       acc.stateCalls.sort(bySource);
+    }
+    if (patch) {
+      // Only the named functions can have changed: each takes its winning declaration (the
+      // first definition, with its body facts, else the first prototype, as below).
+      const table = patch.last.functions;
+      for (const n of [...patch.names, ...done, ...(this.last?.withBodies ?? [])]) {
+        const defs = where.get(n);
+        if (defs?.length) {
+          const sig = defs[0].entry.facts.functions![0];
+          table[n] = withBody.get(sig) ?? sig;
+        } else {
+          let best: CFunction | undefined;
+          for (const acc of perFile) for (const fn of acc.functions) if (fn.name === n && (!best || (best.isPrototype && !fn.isPrototype))) best = fn;
+          if (best) table[n] = best;
+        }
+      }
+      model.functions = table;
+      model.globals = patch.last.globals;
+      model.syntaxErrors = patch.last.syntaxErrors;
+      model.unreadable = patch.last.unreadable;
     }
     perFile.forEach((acc, i) => {
       for (const p of acc.patches) model.patches.push({ ...p, replace: { ...p.replace, assignments: [] }, enableCalls: [] });
@@ -525,20 +592,22 @@ export class IncrementalModuleExtractor {
       model.objArrays.push(...acc.objArrays);
       model.stateArrays.push(...acc.stateArrays);
       for (const p of acc.params) model.params.push({ ...p });
-      model.shadowCalls.push(...acc.shadowCalls);
-      model.stateCalls.push(...acc.stateCalls);
+      model.shadowCalls.push(...calls[i].shadowCalls);
+      model.stateCalls.push(...calls[i].stateCalls);
       for (const inc of acc.includes) model.includes.push({ ...inc });
-      model.syntaxErrors.push(...syntaxErrorsOf(states[i]).map((range) => ({ file: files[i].path, range })));
-      const read = macroMarkStarts[i];
-      const inRead = (r: Range) => read.some((x) => !isBefore(r.start, x.start) && !isBefore(x.end, r.end));
-      model.unreadable.push(...unreadableOf(files[i], unreadableRangesOf(states[i]).filter((r) => !inRead(r))));
-      for (const sig of acc.functions) {
-        const fn = withBody.get(sig) ?? sig;
-        const prev = model.functions[fn.name];
-        if (!prev || (prev.isPrototype && !fn.isPrototype)) model.functions[fn.name] = fn;
-      }
-      for (const g of acc.globals) {
-        if (!model.globals[g.name] || g.initText !== undefined) model.globals[g.name] = modelGlobal(g);
+      if (!patch) {
+        model.syntaxErrors.push(...syntaxErrorsOf(states[i]).map((range) => ({ file: files[i].path, range })));
+        const read = macroMarkStarts[i];
+        const inRead = (r: Range) => read.some((x) => !isBefore(r.start, x.start) && !isBefore(x.end, r.end));
+        model.unreadable.push(...unreadableOf(files[i], unreadableRangesOf(states[i]).filter((r) => !inRead(r))));
+        for (const sig of acc.functions) {
+          const fn = withBody.get(sig) ?? sig;
+          const prev = model.functions[fn.name];
+          if (!prev || (prev.isPrototype && !fn.isPrototype)) model.functions[fn.name] = fn;
+        }
+        for (const g of acc.globals) {
+          if (!model.globals[g.name] || g.initText !== undefined) model.globals[g.name] = modelGlobal(g);
+        }
       }
       for (const u of acc.macroUses) {
         const kind = MODULE_MACROS[u.name];
@@ -563,11 +632,11 @@ export class IncrementalModuleExtractor {
     // definition (a forward declaration and the definition share the name).
     const byName = new Map<string, ModuleModel['patches'][number]>();
     for (const p of model.patches) if (!p.declarationOnly || !byName.has(p.name)) byName.set(p.name, p);
-    for (const out of perFile) {
+    calls.forEach((out, i) => {
       for (const c of out.enableCalls) {
         const p = byName.get(c.variable);
         if (p) p.enableCalls.push({ range: c.range, inFunction: c.inFunction, resultReturned: c.resultReturned });
-        else model.runtimeEnables.push({ file: files[perFile.indexOf(out)].path, range: c.range, inFunction: c.inFunction, argText: c.variable });
+        else model.runtimeEnables.push({ file: files[i].path, range: c.range, inFunction: c.inFunction, argText: c.variable });
       }
       for (const a of out.fieldAssignments) {
         const p = byName.get(a.variable);
@@ -581,7 +650,7 @@ export class IncrementalModuleExtractor {
           if (a.field === 'states' && ref && !p.statesRef) p.statesRef = ref;
         }
       }
-    }
+    });
     model.isLivepatch = model.patches.some((p) => p.enableCalls.length > 0);
     model.apiLevel = model.stateArrays.some((a) => a.entries.some((s) => s.fields.some((f) => f.field === 'callbacks' || f.field === 'is_shadow' || f.field === 'block_disable')))
       ? 'state-callbacks'
@@ -593,7 +662,146 @@ export class IncrementalModuleExtractor {
       const want = normalize(dir + inc.spec);
       inc.resolved = files.find((f) => normalize(f.path) === want)?.path;
     }
+    this.last = { model, files: model.files.join('\n'), withBodies: done, gathered: g };
   }
+
+  /**
+   * The model for this update built from the last one, when the update only replaced
+   * function definitions or prototypes by ones of the same names (an edit inside a body or
+   * a signature, the common keystroke) and items without facts, moving nothing: what the
+   * items contribute (gather()) is patched for the replaced functions instead of read from
+   * every item again, the function table is updated in place for those names and the
+   * functions with body facts, and the globals, syntax errors and unreadable regions are the
+   * last model's. No item is visited but the replaced ones. Undefined when the whole model
+   * must be assembled.
+   *
+   * The last model's `functions` table is shared with the new one and updated in place:
+   * callers use the newest model (the language server replaces the previous one).
+   */
+  private assembleChanged(model: ModuleModel, files: ParsedSource[], states: FileState[], scope: ValueScope): boolean {
+    const last = this.last;
+    if (!last || this.stats.moved || last.files !== files.map((f) => f.path).join('\n')) return false;
+    const swaps: { file: number; old: Entry; now: Entry; item: Item }[] = [];
+    for (let file = 0; file < states.length; file++) {
+      const d = states[file].delta;
+      if (!d || !d.sameMarks || d.placeholder || d.removed.length !== d.added.length) return false;
+      // (An entry handed from one replaced item to another, same text elsewhere: assembled whole.)
+      const removed = new Set(d.removed);
+      for (let i = 0; i < d.removed.length; i++) {
+        const old = d.removed[i];
+        const item = d.added[i];
+        const now = item.entry;
+        if (!now || now.type !== old.type || now.kinds !== old.kinds || (old.kinds & ~(K_FUNCTIONS | K_DEFINITION))) return false;
+        if (old.errors.length || old.unreadable.length || now.errors.length || now.unreadable.length) return false;
+        if (now !== old && removed.has(now)) return false;
+        if (!(old.kinds & K_FUNCTIONS)) continue;
+        const a = old.facts.functions!;
+        const b = now.facts.functions!;
+        if (a.length !== b.length) return false;
+        for (let k = 0; k < a.length; k++) if (a[k].name !== b[k].name || a[k].isPrototype !== b[k].isPrototype) return false;
+        swaps.push({ file, old, now, item });
+      }
+    }
+    // What the items contribute, patched: the replaced declarations take their places.
+    const g = last.gathered;
+    const names = new Set<string>();
+    for (const { file, old, now, item } of swaps) {
+      const list = g.perFile[file].functions;
+      const a = old.facts.functions!;
+      const b = now.facts.functions!;
+      for (let k = 0; k < a.length && old !== now; k++) {
+        const at = list.indexOf(a[k]);
+        if (at < 0) return false;
+        list[at] = b[k];
+        names.add(b[k].name);
+      }
+      // The definition's item is the new one (even with the same entry: its node is looked up by the item's offsets).
+      if (old.kinds & K_DEFINITION) {
+        const def = g.where.get(a[0].name)?.find((x) => x.entry === old);
+        if (!def) return false;
+        def.entry = now;
+        def.item = item;
+      }
+    }
+    this.build(model, files, states, scope, g, { last: last.model, names });
+    return true;
+  }
+}
+
+/** A definition of a function: its entry, its item and its file (index). */
+interface Def { entry: Entry; item: Item; file: number }
+
+/** What one file's items contribute to the model, by kind, in source order. */
+interface FileFacts {
+  functions: CFunction[];
+  globals: GlobalFact[];
+  patches: KlpPatch[];
+  funcArrays: ModuleModel['funcArrays'];
+  objArrays: ModuleModel['objArrays'];
+  stateArrays: ModuleModel['stateArrays'];
+  params: ModuleModel['params'];
+  includes: ModuleModel['includes'];
+  macroUses: NonNullable<ItemFacts['macroUses']>;
+}
+
+/** What the items of every file contribute (gather()): kept with the last model, patched by assembleChanged(). */
+interface Gathered {
+  perFile: FileFacts[];
+  /** The definitions of each function name, in file and source order. */
+  where: Map<string, Def[]>;
+  /** Per file: the ERROR regions read as module macro lines. */
+  macroMarkStarts: Range[][];
+}
+
+/** One pass over the items: what each file contributes, by kind, in source order. */
+function gather(files: ParsedSource[], states: FileState[]): Gathered {
+  const where = new Map<string, Def[]>();
+  const perFile = states.map((state, file) => {
+    const acc: FileFacts = {
+      functions: [], globals: [], patches: [], funcArrays: [], objArrays: [], stateArrays: [], params: [], includes: [], macroUses: [],
+    };
+    for (const item of state.items) {
+      const entry = item.entry!;
+      const k = entry.kinds;
+      if (!k) continue;
+      const f = entry.facts;
+      if (k & K_FUNCTIONS) {
+        const fns = f.functions!;
+        if (fns.length === 1) acc.functions.push(fns[0]);
+        else for (const fn of fns) acc.functions.push(fn);
+        if (k & K_DEFINITION) {
+          const name = fns[0].name;
+          const list = where.get(name);
+          if (list) list.push({ entry, item, file });
+          else where.set(name, [{ entry, item, file }]);
+        }
+      }
+      if (k & K_GLOBALS) for (const g of f.globals!) acc.globals.push(g);
+      if (k & K_TABLES) {
+        if (f.patches) for (const p of f.patches) acc.patches.push(p);
+        if (f.funcArrays) for (const x of f.funcArrays) acc.funcArrays.push(x);
+        if (f.objArrays) for (const x of f.objArrays) acc.objArrays.push(x);
+        if (f.stateArrays) for (const x of f.stateArrays) acc.stateArrays.push(x);
+      }
+      if (k & K_PARAMS) for (const x of f.params!) acc.params.push(x);
+      if (k & K_INCLUDE) acc.includes.push(f.include!);
+      if (k & K_MACRO_USES) for (const x of f.macroUses!) acc.macroUses.push(x);
+    }
+    return acc;
+  });
+
+  // `module_init(fn)` written without its semicolon (it expands to declarations that need
+  // none): the grammar makes an ERROR of such lines; they are read as the macro calls they are.
+  const macroMarkStarts = states.map((state, i) => {
+    const spans: Range[] = [];
+    for (const mk of state.marks) {
+      if (!macroLinesOnly(textOf(files[i]).slice(mk.startIndex, mk.endIndex))) continue;
+      for (const u of macroUsesIn(files[i], mk)) perFile[i].macroUses.push(u);
+      spans.push(mk.range);
+    }
+    return spans;
+  });
+  return { perFile, where, macroMarkStarts };
 }
 
 const EMPTY_SCOPE: ValueScope = { macros: {}, params: new Set() };
@@ -602,6 +810,9 @@ const EMPTY_SCOPE: ValueScope = { macros: {}, params: new Set() };
 const MODULE_MACROS: Record<string, 'info' | 'license' | 'init' | 'exit' | undefined> = Object.assign(Object.create(null), {
   MODULE_INFO: 'info', MODULE_LICENSE: 'license', module_init: 'init', late_initcall: 'init', device_initcall: 'init', module_exit: 'exit',
 });
+
+/** A function with its body facts, per signature (cached: an unchanged function gives the same object from update to update). */
+const withBodyCache = new WeakMap<CFunction, { body: BodyFacts; full: CFunction }>();
 
 /** The model's view of a global (cached per fact: an unchanged item gives the same object, as its functions do). */
 const globalsCache = new WeakMap<GlobalFact, ModuleModel['globals'][string]>();
@@ -675,7 +886,7 @@ function macroLinesOnly(text: string): boolean {
 function macroUsesIn(src: ParsedSource, mark: ErrorMark): (MacroUse & { name: string })[] {
   const out: (MacroUse & { name: string })[] = [];
   let offset = mark.startIndex;
-  for (const raw of src.text.slice(mark.startIndex, mark.endIndex).split('\n')) {
+  for (const raw of textOf(src).slice(mark.startIndex, mark.endIndex).split('\n')) {
     const lead = raw.length - raw.trimStart().length;
     const line = raw.trim();
     const m = MODULE_MACRO_LINE.exec(line);
@@ -686,6 +897,11 @@ function macroUsesIn(src: ParsedSource, mark: ErrorMark): (MacroUse & { name: st
     offset += raw.length + 1;
   }
   return out;
+}
+
+/** What readers of a file's text slice: its pieces when it has them (no whole-text copy). */
+function textOf(src: ParsedSource): SourceText {
+  return src.source ?? src.text;
 }
 
 function isBefore(a: Position, b: Position): boolean {
@@ -699,13 +915,12 @@ const UNREADABLE_TEXT = 60;
 function unreadableOf(src: ParsedSource, errors: Range[]): Unreadable[] {
   const lines = src.lines!;
   const lineText = (r: Range) => {
-    const from = lines.offsetAt({ line: r.start.line, character: 0 });
-    const eol = src.text.indexOf('\n', from);
-    const t = src.text.slice(from, eol < 0 ? src.text.length : eol).trim();
+    const t = lines.lineText(r.start.line).trim();
     return t.length > UNREADABLE_TEXT ? t.slice(0, UNREADABLE_TEXT) + '…' : t;
   };
   const out: Unreadable[] = errors.map((range) => ({ file: src.path, range, kind: 'syntax' as const, text: lineText(range) }));
-  if (src.text.includes('@@')) {
+  // (Placeholders are rare: the whole text is built only when the file has one.)
+  if (textOf(src).includes('@@')) {
     const re = new RegExp(PLACEHOLDER_RE.source, 'g');
     for (let m = re.exec(src.text); m && out.length < 2 * MAX_ERRORS; m = re.exec(src.text)) {
       out.push({ file: src.path, range: lines.range(m.index, m.index + m[0].length), kind: 'placeholder', text: m[0] });

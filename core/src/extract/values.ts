@@ -3,6 +3,7 @@
 // module parameters. What cannot be evaluated stays as text: a Value never throws.
 import type { SyntaxNode } from '../cparse/parser';
 import type { MacroDef, Value } from '../model';
+import type { SourceText } from '../pieceText';
 
 /** errno values of the Linux x86 ABI (facts; used to evaluate `return -ENODEV;`). */
 export const ERRNO: Record<string, number> = {
@@ -123,7 +124,7 @@ function evalArithmetic(text: string, scope: ValueScope, depth: number): number 
 }
 
 /** Evaluates an expression node of the tree, with `text` read from the original source. */
-export function evalNode(node: SyntaxNode, original: string, scope: ValueScope): Value {
+export function evalNode(node: SyntaxNode, original: SourceText, scope: ValueScope): Value {
   // Parentheses and casts are unwrapped in a loop, never by recursion: `(int)(int)...1`
   // ten thousand deep would overflow the stack and lose the whole module's model.
   for (;;) {

@@ -102,6 +102,27 @@ export function replacementFunctions(m: ModuleModel): { fn: CFunction; uses: Fun
   return [...by.values()];
 }
 
+/** The functions with calls (those with body facts), in the function table's order, per table. */
+const callingCache = new WeakMap<ModuleModel['functions'], CFunction[]>();
+
+/**
+ * The module's functions that make calls (only functions with body facts have any), in the
+ * order of the function table. Kept per table: enumerating a 50,000-line module's table on
+ * every keystroke costs milliseconds. The table is shared between a model and the next one
+ * when the extractor patches it for an edit (core/src/extract/incremental.ts,
+ * assembleChanged), which only swaps functions without body facts, whose call lists are
+ * empty before and after: this list stays right.
+ */
+export function callingFunctions(m: ModuleModel): CFunction[] {
+  let list = callingCache.get(m.functions);
+  if (!list) {
+    list = [];
+    for (const name in m.functions) if (m.functions[name].calls.length) list.push(m.functions[name]);
+    callingCache.set(m.functions, list);
+  }
+  return list;
+}
+
 /** Human name of an object: its module name, or vmlinux. */
 export function objectLabel(o: KlpObject | undefined): string {
   return o?.name ?? 'vmlinux';

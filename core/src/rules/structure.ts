@@ -1,9 +1,9 @@
 // Rules on the structure of one livepatch module (KLP001–KLP009): what klp_enable_patch()
 // and the module loader refuse, in the order the kernel checks it (semantics §1, §2).
 import type { Fix } from '../findings';
-import type { KlpArray, KlpFunc, KlpObject, KlpState, ModuleModel, Range } from '../model';
+import type { CFunction, KlpArray, KlpFunc, KlpObject, KlpState, ModuleModel, Range } from '../model';
 import { exclusiveBranches } from '../model';
-import { addFieldEdit, branchNote, definedPatches, indentOf, insertLinesEdit, isLivepatchModule, Reporter, where } from './context';
+import { addFieldEdit, branchNote, callingFunctions, definedPatches, indentOf, insertLinesEdit, isLivepatchModule, Reporter, where } from './context';
 import { holdsUnreadable } from './unreadable';
 
 /** KSYM_NAME_LEN - 1 */
@@ -167,7 +167,9 @@ export function structureRules(m: ModuleModel, out: Reporter): void {
   // KLP081: written for the register API (klp_register_patch(): kernels before 5.1, where
   // it precedes klp_enable_patch(), and openEuler's register-only livepatches, enabled later
   // through sysfs). Said once; KLP009's "never enabled" does not apply to register-only.
-  const registerCall = Object.values(m.functions).flatMap((f) => f.calls.map((c) => ({ f, c }))).find((x) => x.c.callee === 'klp_register_patch');
+  // (Over the functions that make calls only: this runs on every keystroke.)
+  let registerCall: { f: CFunction; c: CFunction['calls'][number] } | undefined;
+  find: for (const f of callingFunctions(m)) for (const c of f.calls) if (c.callee === 'klp_register_patch') { registerCall = { f, c }; break find; }
   if (registerCall && anchor && out.on('KLP081')) {
     const enables = m.patches.some((p) => p.enableCalls.length) || m.runtimeEnables.length > 0;
     out.add('KLP081', registerCall.f.file, { start: registerCall.c.range.start, end: { line: registerCall.c.range.start.line, character: registerCall.c.range.start.character + 'klp_register_patch'.length } }, enables
