@@ -6,6 +6,8 @@
 // inserted text; reads go to the piece that holds the offset. The whole string is built
 // once, lazily, when someone asks for it (toString), or when the pieces pile up.
 
+import { lastAtMost } from './text';
+
 /** What readers of source text need: a string is one, and so is a PieceText. */
 export interface SourceText {
   readonly length: number;
@@ -84,14 +86,7 @@ export class PieceText implements SourceText {
     const s = this.starts;
     let k = this.last;
     if (k < s.length && s[k] <= offset && offset < s[k] + this.pieces[k].length) return k;
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    this.last = k = lo;
+    this.last = k = lastAtMost(s, offset);
     return k;
   }
 

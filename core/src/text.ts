@@ -56,37 +56,15 @@ export class LineIndex {
 
   /** Start offset of LINE (0 <= LINE < lineCount). */
   private startOf(line: number): number {
-    const f = this.firsts;
-    let lo = 0;
-    let hi = this.blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (f[mid] <= line) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.bases[lo] + this.blocks[lo][line - f[lo]];
+    const lo = lastAtMost(this.firsts, line, this.blocks.length);
+    return this.bases[lo] + this.blocks[lo][line - this.firsts[lo]];
   }
 
   /** The line holding offset O (the last line whose start is <= O). */
   private lineOf(o: number): number {
-    const bases = this.bases;
-    let lo = 0;
-    let hi = this.blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (bases[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtMost(this.bases, o, this.blocks.length);
     const block = this.blocks[lo];
-    const r = o - bases[lo];
-    let a = 0;
-    let z = block.length - 1;
-    while (a < z) {
-      const mid = (a + z + 1) >> 1;
-      if (block[mid] <= r) a = mid;
-      else z = mid - 1;
-    }
-    return this.firsts[lo] + a;
+    return this.firsts[lo] + lastAtMost(block, o - this.bases[lo], block.length);
   }
 
   /**
@@ -177,4 +155,19 @@ export function comparePositions(a: Position, b: Position): number {
 
 export function rangeContains(r: Range, p: Position): boolean {
   return comparePositions(r.start, p) <= 0 && comparePositions(p, r.end) <= 0;
+}
+
+/**
+ * Index of the last of the first N (>= 1) values of the ascending SORTED that is <= X
+ * (0 when none is): the binary search of line and piece lookups.
+ */
+export function lastAtMost(sorted: ArrayLike<number>, x: number, n = sorted.length): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid] <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
