@@ -174,6 +174,12 @@ export interface AnalysisStats {
     modules: number;
     incremental: number;
     oneShot: number;
+    /**
+     * Of the one-shot extractions (files not open): files parsed from the tree of a similar
+     * file read before in the run, and items whose facts came from it (core/src/extract/session.ts).
+     */
+    kinTrees: number;
+    kinItems: number;
     /** Top-level items of the incrementally extracted modules, and how many were extracted again / reused / moved. */
     items: number;
     extracted: number;

@@ -23,7 +23,8 @@
 import { cumulativeExpected, moduleIsCumulative } from '../../core/src/rules/cumulative';
 import { dirname } from '../../core/src/workspace/scan';
 import { CDocument } from '../../core/src/cparse/document';
-import { extractModule, IncrementalModuleExtractor, ParsedSource } from '../../core/src/extract';
+import { IncrementalModuleExtractor, ParsedSource } from '../../core/src/extract';
+import { ExtractionSession } from '../../core/src/extract/session';
 import type { ExtractStats } from '../../core/src/extract/incremental';
 import type { Finding } from '../../core/src/findings';
 import type { FileHost } from '../../core/src/host';
@@ -57,7 +58,7 @@ export type RunStats = AnalysisStats['lastRun'];
 const FALLBACK_MS = 50;
 
 const emptyStats = (): RunStats => ({
-  modules: 0, incremental: 0, oneShot: 0, items: 0, extracted: 0, reused: 0, moved: 0, assembled: 0,
+  modules: 0, incremental: 0, oneShot: 0, kinTrees: 0, kinItems: 0, items: 0, extracted: 0, reused: 0, moved: 0, assembled: 0,
   seriesChanged: 0, series: 0, summaries: 0, stepsComputed: 0, stepsReused: 0, published: 0, ms: 0,
 });
 
@@ -129,6 +130,8 @@ export class Analyzer {
   readonly published = new Set<string>();
   /** What the last run did. */
   lastRun: RunStats = emptyStats();
+  /** One-shot extraction of the files that are not open, for the length of a run. */
+  private session: ExtractionSession | undefined;
   /** Runs so far. */
   runs = 0;
 
@@ -336,6 +339,13 @@ export class Analyzer {
       this.log(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`);
     } finally {
       this.running = false;
+      if (this.session) {
+        this.current.kinTrees = this.session.stats.treesReused;
+        this.current.kinItems = this.session.stats.itemsReused;
+        // (Its trees are kept for the next file of this run only.)
+        this.session.dispose();
+        this.session = undefined;
+      }
       this.current.ms = performance.now() - started;
       this.current.published = touched.size;
       this.lastRun = this.current;
@@ -496,7 +506,8 @@ export class Analyzer {
     if (!open) {
       this.dropExtractor(m.key);
       this.current.oneShot++;
-      return extractModule(m.name, readSources(m.files, this.host));
+      // Versions of one source (a series) start from each other: see ExtractionSession.
+      return (this.session ??= new ExtractionSession()).extract(m.name, readSources(m.files, this.host));
     }
     const parsed: ParsedSource[] = [];
     const used: (CDocument | undefined)[] = [];

@@ -42,6 +42,11 @@ interface Entry {
   body: BodyFacts | undefined;
   /** Which facts it has (K_* bits): the per-update passes test these, not the facts' varied shapes. */
   kinds: number;
+  /**
+   * The macro and parameter names its facts looked up (ValueScope.reads); undefined: none.
+   * An entry of a kin file (KinFile) is taken only where the scope answers these alike.
+   */
+  reads?: string[];
 }
 
 const K_FUNCTIONS = 1;
@@ -80,6 +85,21 @@ interface Item {
   startIndex: number;
   endIndex: number;
   node: SyntaxNode | undefined;
+  /** An entry of the kin file with the same text, taken by fill() if the scope agrees. */
+  kin?: Entry;
+}
+
+/**
+ * A file another module's extraction read (a kin file: another version of the same source,
+ * as in a cumulative series, whose copies differ in a few places). Its entries stand for the
+ * items of the new file with the same text, moved to their place, with the path replaced,
+ * where the new module's scope answers their macro and parameter lookups alike. Made by
+ * IncrementalModuleExtractor.kinOf(); see ExtractionSession (./session.ts).
+ */
+export interface KinFile {
+  path: string;
+  state: FileState;
+  scope: ValueScope;
 }
 
 /** An ERROR node that holds items (half-typed code). */
@@ -129,6 +149,8 @@ export interface ExtractStats {
   extracted: number;
   bodies: number;
   scopeChanged: boolean;
+  /** Items whose entry was taken from a kin file (KinFile). */
+  kin: number;
   /**
    * Items the model assembly walked: every item of the module when it is assembled whole,
    * none when the last model was patched (an edit inside function bodies; see assembleChanged).
@@ -138,7 +160,7 @@ export interface ExtractStats {
   ms: { walk: number; extract: number; assemble: number };
 }
 
-const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, assembled: 0, ms: { walk: 0, extract: 0, assemble: 0 } });
+const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, kin: 0, assembled: 0, ms: { walk: 0, extract: 0, assemble: 0 } });
 
 export class IncrementalModuleExtractor {
   private files = new Map<string, FileState>();
@@ -171,8 +193,12 @@ export class IncrementalModuleExtractor {
     this.macroValues.clear();
   }
 
-  /** The model of the module made of FILES (main file first). Never throws. */
-  update(name: string, files: ParsedSource[]): ModuleModel {
+  /**
+   * The model of the module made of FILES (main file first). Never throws. KIN: for files
+   * this extractor has not read, a kin file (by the new file's path) whose entries may stand
+   * for items of the same text.
+   */
+  update(name: string, files: ParsedSource[], kin?: Map<string, KinFile>): ModuleModel {
     const model: ModuleModel = {
       name, files: files.map((f) => f.path), patches: [], funcArrays: [], objArrays: [], stateArrays: [],
       functions: {}, macros: {}, params: [], shadowCalls: [], stateCalls: [], includes: [], moduleInfo: [],
@@ -182,7 +208,7 @@ export class IncrementalModuleExtractor {
     const t0 = performance.now();
     try {
       for (const f of files) f.lines ??= new LineIndex(f.text);
-      let states = files.map((f) => this.collect(f));
+      let states = files.map((f) => this.collect(f, kin?.get(f.path)));
       const paths = files.map((f) => f.path).join('\n');
       // The scope is made of the macro and parameter items only (extracted in collect()), with
       // their positions: unchanged when the update replaced none of them and moved nothing.
@@ -212,7 +238,7 @@ export class IncrementalModuleExtractor {
         m.value = v;
       }
       const t1 = performance.now();
-      files.forEach((f, i) => this.fill(f, states[i], scope));
+      files.forEach((f, i) => this.fill(f, states[i], scope, kin?.get(f.path)));
       files.forEach((f, i) => this.files.set(f.path, states[i]));
       for (const p of [...this.files.keys()]) if (!files.some((f) => f.path === p)) this.files.delete(p);
       const t2 = performance.now();
@@ -230,7 +256,7 @@ export class IncrementalModuleExtractor {
   }
 
   /** The file's items, reusing cached entries; macro and param items are extracted now. */
-  private collect(src: ParsedSource): FileState {
+  private collect(src: ParsedSource, kin?: KinFile): FileState {
     const prev = this.files.get(src.path);
     if (prev && prev.text === textOf(src) && prev.tree === src.tree) {
       this.stats.items += prev.items.length;
@@ -243,12 +269,23 @@ export class IncrementalModuleExtractor {
       const state = steps && this.collectChanged(src, prev, steps);
       if (state) return state;
     }
-    return this.collectAll(src, prev);
+    return this.collectAll(src, prev, prev ? undefined : kin);
+  }
+
+  /**
+   * What another module's extraction may take from this one's file PATH (see KinFile), after
+   * an update: undefined when it was not read whole.
+   */
+  kinOf(path: string): KinFile | undefined {
+    const state = this.files.get(path);
+    if (!state || !this.lastScope || state.items.some((it) => !it.entry)) return undefined;
+    return { path, state, scope: { macros: this.lastScope.macros, params: this.lastScope.params } };
   }
 
   /** Reads every top-level item of the tree (a new file, or an edit the journal cannot describe). */
-  private collectAll(src: ParsedSource, prev: FileState | undefined): FileState {
-    const reuse = new Reuse(prev, prev?.items ?? []);
+  private collectAll(src: ParsedSource, prev: FileState | undefined, kin?: KinFile): FileState {
+    const reuse = kin ? new Reuse(kin.state, kin.state.items, kin) : new Reuse(prev, prev?.items ?? []);
+    reuse.clean = !src.tree.rootNode.hasError;
     const items: Item[] = [];
     const marks: ErrorMark[] = [];
     const cursor = src.tree.walk();
@@ -446,9 +483,17 @@ export class IncrementalModuleExtractor {
     let old = reuse.take(textOf(src).slice(startIndex, endIndex));
     // Same text is not always the same tree where syntax errors are involved (recovery
     // depends on the context): items with errors, before or now, are read again.
-    if (old && (old.type !== type || old.errors.length || old.unreadable.length || node().hasError)) old = undefined;
+    if (old && (old.type !== type || old.errors.length || old.unreadable.length || (!reuse.clean && node().hasError))) old = undefined;
     const item: Item = { entry: undefined, startIndex, endIndex, node: undefined };
-    if (old) {
+    if (old && reuse.kin) {
+      // Another file's entry: items that need no scope are taken now, the others when the
+      // scope is known (fill()).
+      if (SCOPED_TYPES.has(type)) item.kin = old;
+      else {
+        item.entry = adoptEntry(old, lines.positionAt(startIndex), reuse.kin.path, src.path);
+        this.stats.kin++;
+      }
+    } else if (old) {
       const start = lines.positionAt(startIndex);
       if (start.line === old.start.line && start.character === old.start.character) {
         item.entry = old;
@@ -466,8 +511,15 @@ export class IncrementalModuleExtractor {
   }
 
   /** Extracts the items collect() left without facts (they need the module's scope). */
-  private fill(src: ParsedSource, state: FileState, scope: ValueScope): void {
-    for (const it of state.items) if (!it.entry) it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope);
+  private fill(src: ParsedSource, state: FileState, scope: ValueScope, kin?: KinFile): void {
+    for (const it of state.items) {
+      if (it.entry) continue;
+      if (it.kin && kin && sameReads(it.kin.reads, kin.scope, scope)) {
+        it.entry = adoptEntry(it.kin, src.lines!.positionAt(it.startIndex), kin.path, src.path);
+        this.stats.kin++;
+      } else it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope);
+      it.kin = undefined;
+    }
   }
 
   private newEntry(node: SyntaxNode, src: ParsedSource, scope: ValueScope): Entry {
@@ -483,10 +535,13 @@ export class IncrementalModuleExtractor {
     const found = node.hasError ? errorRanges(node, lines) : [];
     if (!ITEM_TYPES.has(type)) return makeEntry(type, lines.positionAt(node.startIndex), {}, errors, found);
     this.stats.extracted++;
-    const facts = extractItem(node, src, scope);
+    const reads = scope === EMPTY_SCOPE ? undefined : new Set<string>();
+    const facts = extractItem(node, src, reads ? { macros: scope.macros, params: scope.params, reads } : scope);
     // Errors the extractor read around are not unreadable.
     const unreadable = facts.recovered ? found.filter((r) => !facts.recovered!.some((x) => sameRange(x, r))) : found;
-    return makeEntry(type, lines.positionAt(node.startIndex), this.detach ? copyDeep(facts) : facts, errors, unreadable);
+    const entry = makeEntry(type, lines.positionAt(node.startIndex), this.detach ? copyDeep(facts) : facts, errors, unreadable);
+    if (reads?.size) entry.reads = [...reads];
+    return entry;
   }
 
   private bodyOf(entry: Entry, item: Item, src: ParsedSource, state: FileState, scope: ValueScope): BodyFacts | undefined {
@@ -946,7 +1001,11 @@ function unreadableRangesOf(state: FileState): Range[] {
 class Reuse {
   private byKey: Map<string, Entry[]> | undefined;
 
-  constructor(private readonly prev: FileState | undefined, private readonly items: Item[]) {}
+  /** Whether the new tree has no syntax error at all (no item needs asking). */
+  clean = false;
+
+  /** KIN: the entries are another file's (KinFile). */
+  constructor(private readonly prev: FileState | undefined, private readonly items: Item[], readonly kin?: KinFile) {}
 
   take(key: string): Entry | undefined {
     if (!this.prev || !this.items.length) return undefined;
@@ -1093,6 +1152,55 @@ function moveEntry(e: Entry, start: Position): Entry {
   };
 }
 
+/**
+ * A copy of ENTRY, read from the kin file FROM, for an item of file TO now starting at
+ * START: positions moved, the path replaced. Body facts are read again when asked for
+ * (they may look up names the item's own facts did not).
+ */
+function adoptEntry(e: Entry, start: Position, from: string, to: string): Entry {
+  const dLine = start.line - e.start.line;
+  const dChar = start.character - e.start.character;
+  const firstLine = e.start.line;
+  const move = (p: Position): Position => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
+  const range = (r: Range): Range => ({ start: move(r.start), end: move(r.end) });
+  const f = e.facts;
+  let facts: ItemFacts;
+  let only = 0;
+  for (const k in f) if (f[k as keyof ItemFacts] !== undefined) only++;
+  if (only === 0) facts = f;
+  else if (f.functions && f.functions.length === 1 && !f.functions[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined) && f.functions[0].file === from) {
+    // The common cases, as in moveEntry(): a function's signature; globals.
+    const fn = f.functions[0];
+    facts = { ...f, functions: [{ ...fn, file: to, range: range(fn.range), nameRange: range(fn.nameRange), bodyRange: fn.bodyRange && range(fn.bodyRange) }] };
+  } else if (f.globals && only === 1 && f.globals.every((g) => g.file === from)) {
+    facts = { globals: f.globals.map((g) => ({ ...g, file: to, range: range(g.range) })) };
+  } else facts = copyDeep(f, false, move, from === to ? undefined : { from, to });
+  const out: Entry = { type: e.type, start, facts, errors: e.errors, unreadable: e.unreadable, body: undefined, kinds: e.kinds };
+  if (e.reads) out.reads = e.reads;
+  return out;
+}
+
+/** Whether scopes A and B answer the lookups of NAMES alike (the same macro text and value, parameter or not). */
+function sameReads(names: string[] | undefined, a: ValueScope, b: ValueScope): boolean {
+  if (!names) return true;
+  for (const n of names) {
+    if (a.params.has(n) !== b.params.has(n)) return false;
+    const x = a.macros[n];
+    const y = b.macros[n];
+    if (x === y) continue;
+    if (!x || !y || typeof x !== 'object' || typeof y !== 'object') return false;
+    if (x.body !== y.body || (x.params?.join(',') ?? '\u0003') !== (y.params?.join(',') ?? '\u0003')) return false;
+    if (!x.params && !sameValue(x.value, y.value)) return false;
+  }
+  return true;
+}
+
+function sameValue(a: Value | undefined, b: Value | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Copies a string out of the (large) text it was sliced from. */
 function copyString(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
@@ -1102,15 +1210,15 @@ function copyString(s: string): string {
  * A deep copy of plain extracted facts: strings copied out of the file text (STRINGS),
  * positions ({line, character}) passed through MOVE.
  */
-function copyDeep<T>(v: T, strings = true, move?: (p: Position) => Position): T {
-  if (typeof v === 'string') return (strings ? copyString(v) : v) as T;
+function copyDeep<T>(v: T, strings = true, move?: (p: Position) => Position, path?: { from: string; to: string }): T {
+  if (typeof v === 'string') return (path && v === path.from ? path.to : strings ? copyString(v) : v) as T;
   if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) return v.map((x) => copyDeep(x, strings, move)) as T;
+  if (Array.isArray(v)) return v.map((x) => copyDeep(x, strings, move, path)) as T;
   const o = v as Record<string, unknown>;
   if (typeof o.line === 'number' && typeof o.character === 'number') {
     return (move ? move(o as unknown as Position) : { line: o.line, character: o.character }) as T;
   }
   const out: Record<string, unknown> = {};
-  for (const k in o) out[k] = copyDeep(o[k], strings, move);
+  for (const k in o) out[k] = copyDeep(o[k], strings, move, path);
   return out as T;
 }

@@ -18,6 +18,11 @@ export const ERRNO: Record<string, number> = {
 export interface ValueScope {
   macros: Record<string, MacroDef>;
   params: Set<string>;
+  /**
+   * Names looked up as macros or parameters, when the caller records them (found or not):
+   * the facts read through this scope are the same in any scope that answers these alike.
+   */
+  reads?: Set<string>;
 }
 
 /** Parses a C integer literal (decimal, hex, octal, binary; U/L suffixes). */
@@ -77,6 +82,7 @@ function evalArithmetic(text: string, scope: ValueScope, depth: number): number 
     if (lit !== undefined) return lit;
     if (/^[A-Za-z_]\w*$/.test(t)) {
       if (t in ERRNO) return ERRNO[t];
+      scope.reads?.add(t);
       const m = scope.macros[t];
       if (m && !m.params) {
         const v = m.value ?? evalMacroText(m.body, scope, depth + 1);
@@ -155,6 +161,7 @@ export function evalNode(node: SyntaxNode, original: SourceText, scope: ValueSco
       return { kind: 'expr', text }; // empty: `()`, or a cast without a value
     case 'identifier': {
       if (text === 'NULL') return { kind: 'null', text };
+      scope.reads?.add(text);
       if (scope.params.has(text)) return { kind: 'param', name: text, text };
       const m = scope.macros[text];
       if (m && !m.params) {
@@ -185,6 +192,7 @@ export function evalNode(node: SyntaxNode, original: SourceText, scope: ValueSco
 export function macroString(text: string, scope: ValueScope): string | undefined {
   if (text.length > MAX_EXPANSION) return undefined;
   const names = text.match(/[A-Za-z_]\w*/g) ?? [];
+  if (scope.reads) for (const n of names) scope.reads.add(n);
   if (!names.some((n) => n === '__stringify' || (Object.prototype.hasOwnProperty.call(scope.macros, n) && scope.macros[n].params))) return undefined;
   const expanded = expandMacros(text, scope);
   if (expanded === undefined) return undefined;
@@ -213,6 +221,7 @@ export function expandMacros(text: string, scope: ValueScope): string | undefine
     for (let i = 0; i < toks.length; i++) {
       const t = toks[i];
       if (!/^[A-Za-z_]\w*$/.test(t) || disabled.has(t)) { out += t; continue; }
+      scope.reads?.add(t);
       const m = Object.prototype.hasOwnProperty.call(scope.macros, t) ? scope.macros[t] : undefined;
       const isStringify = t === '__stringify' && !m;
       if (!m && !isStringify) { out += t; continue; }

@@ -5,7 +5,8 @@
 // (./originals.ts) — so rules can compare a replacement with the original function.
 import type { FileHost } from '../host';
 import type { CFunction, ModuleModel } from '../model';
-import { extractModule, moduleNameOf, normalize } from '../extract';
+import { moduleNameOf, normalize } from '../extract';
+import { ExtractionSession } from '../extract/session';
 import { readSources } from './modules';
 import { addFunctions, findOriginals, replacedNames, sortFunctions } from './originals';
 import { moduleOfFile, WorkspaceScanner, type DiscoveredModule, type ScanStats } from './scan';
@@ -52,10 +53,16 @@ export function loadProject(paths: { path: string; isDirectory: boolean }[], hos
   }
   scan.modules.forEach(add);
   const modules: ModuleModel[] = [];
-  wanted.forEach((w, i) => {
-    onProgress?.(i, wanted.length, w.name);
-    modules.push(extractModule(w.name, readSources(w.files, host)));
-  });
+  // Versions of one source (a series) start from each other: see ExtractionSession.
+  const session = new ExtractionSession();
+  try {
+    wanted.forEach((w, i) => {
+      onProgress?.(i, wanted.length, w.name);
+      modules.push(session.extract(w.name, readSources(w.files, host)));
+    });
+  } finally {
+    session.dispose();
+  }
   onProgress?.(wanted.length, wanted.length, '');
   const functions = indexFunctions(modules);
   const parsed = new Set(wanted.flatMap((w) => w.files));

@@ -1,0 +1,239 @@
+// Extraction of many modules in a row (the language server's workspace index, `check` and
+// `series` over a folder) where sources come in versions: the modules of a cumulative
+// series are copies of one source that differ in a few places, as are per-CVE folders made
+// from one template. A new file is parsed from the tree of the most similar file read before
+// (the line hunks between them applied as tree edits: tree-sitter parses only around them),
+// and its top-level items of unchanged text take that file's facts (KinFile in
+// ./incremental.ts) instead of being read through the node API again. Unrelated files cost
+// one cheap comparison each and are parsed and extracted as before.
+//
+// The result equals extractModule's for the same sources: a reused tree is used only if the
+// tree it came from had no syntax error and the new one has none (error recovery may depend
+// on history; such files are parsed again from scratch), and a fact is taken only where the
+// item's text is the same and the new module's macros and parameters answer the item's
+// lookups alike. Never throws (extraction does not).
+import type { ModuleModel, SourceText } from '../model';
+import { Edit, parsePrepared, prepareSource, type Tree } from '../cparse/parser';
+import { LineIndex } from '../text';
+import type { ParsedSource } from './file';
+import { IncrementalModuleExtractor, type KinFile } from './incremental';
+
+/** A hunk of a line diff: lines [a0, a1) of the old text became lines [b0, b1) of the new one. */
+export interface LineHunk {
+  a0: number;
+  a1: number;
+  b0: number;
+  b1: number;
+}
+
+/** Lines that must agree after a change for the texts to be taken as back in step. */
+const RESYNC_LINES = 3;
+/** How far (in lines, on either side) a change is looked past for the texts to resync. */
+const RESYNC_WINDOW = 200;
+
+/**
+ * The hunks that turn lines A into lines B: every line outside them is equal in both, in
+ * order. Greedy (after a difference, the nearest place where RESYNC_LINES lines agree
+ * again), which suits versions of one file; not minimal in general, always correct.
+ * Undefined when the work would exceed BUDGET line comparisons or more than MAX_CHANGED
+ * lines change (unrelated texts: not worth it).
+ */
+export function lineHunks(a: readonly string[], b: readonly string[], maxChanged = Infinity, budget = 40 * (a.length + b.length)): LineHunk[] | undefined {
+  const out: LineHunk[] = [];
+  let i = 0;
+  let j = 0;
+  let work = 0;
+  let changed = 0;
+  const agree = (x: number, y: number): boolean => {
+    for (let t = 0; t < RESYNC_LINES; t++) {
+      work++;
+      const ex = x + t >= a.length;
+      const ey = y + t >= b.length;
+      if (ex || ey) return ex && ey;
+      if (a[x + t] !== b[y + t]) return false;
+    }
+    return true;
+  };
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) { i++; j++; continue; }
+    let found: [number, number] | undefined;
+    // Nearest first: every split (k lines of A, l of B) of a growing total s = k + l.
+    for (let s = 1; s <= 2 * RESYNC_WINDOW && !found; s++) {
+      for (let k = Math.max(0, s - RESYNC_WINDOW); k <= Math.min(s, RESYNC_WINDOW); k++) {
+        if (agree(i + k, j + s - k)) { found = [k, s - k]; break; }
+      }
+      if (work > budget) return undefined;
+    }
+    const [k, l] = found ?? [a.length - i, b.length - j];
+    out.push({ a0: i, a1: i + k, b0: j, b1: j + l });
+    changed += Math.max(k, l);
+    if (changed > maxChanged) return undefined;
+    i += k;
+    j += l;
+  }
+  return out;
+}
+
+/** A file read earlier in the session: what a later version of it can start from. */
+interface Seen {
+  path: string;
+  /** The prepared text (what the tree is of) and its lines. */
+  prepared: string;
+  lines: string[];
+  tree: Tree;
+  kin: KinFile | undefined;
+}
+
+/** Files kept to start from (their trees live in tree-sitter's memory until replaced). */
+const KEEP = 4;
+/** The most a file may differ (share of its lines) from the one it starts from. */
+const MAX_CHANGED_SHARE = 0.4;
+
+/** What the session did (for benchmarks and tests). */
+export interface SessionStats {
+  files: number;
+  /** Files parsed from an earlier file's tree. */
+  treesReused: number;
+  /** Reused trees given up because the result had a syntax error (parsed again). */
+  reparsed: number;
+  /** Items whose facts came from an earlier file. */
+  itemsReused: number;
+}
+
+/**
+ * Extracts modules one after another, each starting from the most similar file read before
+ * (see the top of this file). `dispose()` frees the trees it keeps; requires `initParser()`.
+ */
+export class ExtractionSession {
+  private seen: Seen[] = [];
+  readonly stats: SessionStats = { files: 0, treesReused: 0, reparsed: 0, itemsReused: 0 };
+
+  /** The model of one module (as extractModule(NAME, SOURCES)). */
+  extract(name: string, sources: SourceText[]): ModuleModel {
+    const parsed: ParsedSource[] = [];
+    const kin = new Map<string, KinFile>();
+    const prepared: { text: string; lines: string[] }[] = [];
+    try {
+      for (const s of sources) {
+        const text = prepareSource(s.text).text;
+        const lines = text.split('\n');
+        const tree = this.parse(s.path, text, lines, kin);
+        if (!tree) continue;
+        parsed.push({ path: s.path, text: s.text, tree, lines: new LineIndex(s.text) });
+        prepared.push({ text, lines });
+        this.stats.files++;
+      }
+      const extractor = new IncrementalModuleExtractor({ oneShot: true });
+      const model = extractor.update(name, parsed, kin);
+      this.stats.itemsReused += extractor.stats.kin;
+      parsed.forEach((p, i) => {
+        if (p.tree.rootNode.hasError) { p.tree.delete(); return; }
+        this.keep({ path: p.path, prepared: prepared[i].text, lines: prepared[i].lines, tree: p.tree, kin: extractor.kinOf(p.path) });
+      });
+      parsed.length = 0;
+      return model;
+    } finally {
+      for (const p of parsed) p.tree.delete();
+    }
+  }
+
+  /** Frees the kept trees. The session may be used again afterwards (it starts empty). */
+  dispose(): void {
+    for (const s of this.seen) s.tree.delete();
+    this.seen = [];
+  }
+
+  /** Parses TEXT, from a kept file's tree when one is close enough (and notes its facts in KIN). */
+  private parse(path: string, text: string, lines: string[], kin: Map<string, KinFile>): Tree | null {
+    const from = this.closest(text, lines);
+    if (!from) return parsePrepared(text);
+    const { seen, hunks } = from;
+    this.seen.splice(this.seen.indexOf(seen), 1);
+    // Edits from the last hunk to the first: each in coordinates the earlier ones leave alone.
+    const oldStarts = lineStarts(seen.lines);
+    const newStarts = lineStarts(lines);
+    for (let h = hunks.length - 1; h >= 0; h--) seen.tree.edit(new Edit(hunkEdit(hunks[h], oldStarts, newStarts, text)));
+    let tree = parsePrepared(text, seen.tree);
+    seen.tree.delete();
+    if (tree?.rootNode.hasError) {
+      // Error recovery may depend on the old tree: read such a file as a fresh parse would.
+      tree.delete();
+      tree = parsePrepared(text);
+      this.stats.reparsed++;
+    } else this.stats.treesReused++;
+    if (seen.kin) kin.set(path, seen.kin);
+    return tree;
+  }
+
+  /** The kept file TEXT differs least from (by a line diff), if it is close enough. */
+  private closest(text: string, lines: string[]): { seen: Seen; hunks: LineHunk[] } | undefined {
+    let best: { seen: Seen; hunks: LineHunk[]; changed: number } | undefined;
+    const maxChanged = Math.floor(lines.length * MAX_CHANGED_SHARE);
+    // Most recent first: in a series the previous version is the likely one.
+    for (let k = this.seen.length - 1; k >= 0; k--) {
+      const s = this.seen[k];
+      const ratio = s.prepared.length / Math.max(1, text.length);
+      if (ratio < 1 - MAX_CHANGED_SHARE || ratio > 1 / (1 - MAX_CHANGED_SHARE)) continue;
+      const hunks = lineHunks(s.lines, lines, best ? Math.min(best.changed, maxChanged) : maxChanged);
+      if (!hunks) continue;
+      const changed = hunks.reduce((n, h) => n + Math.max(h.a1 - h.a0, h.b1 - h.b0), 0);
+      if (!best || changed < best.changed) best = { seen: s, hunks, changed };
+      if (changed === 0) break;
+    }
+    return best;
+  }
+
+  private keep(s: Seen): void {
+    this.seen.push(s);
+    while (this.seen.length > KEEP) this.seen.shift()!.tree.delete();
+  }
+}
+
+/**
+ * The tree edit of HUNK (lines of the old text -> lines of NEW_TEXT; OLD_STARTS and
+ * NEW_STARTS from lineStarts()), in the coordinates of a text whose later hunks are applied.
+ */
+export function hunkEdit(hunk: LineHunk, oldStarts: readonly number[], newStarts: readonly number[], newText: string): ConstructorParameters<typeof Edit>[0] {
+  const { a0, a1, b0, b1 } = hunk;
+  const oldCount = oldStarts.length - 1;
+  const newCount = newStarts.length - 1;
+  // Past the last line is the end of the text plus one (as if it ended with a newline). A
+  // hunk that reaches the end ends one earlier; one that is empty on a side at the very end
+  // starts one earlier (the newline before it belongs to it).
+  let start = oldStarts[a0];
+  let oldEnd = oldStarts[a1];
+  let from = newStarts[b0];
+  let to = newStarts[b1];
+  if (a0 === oldCount || b0 === newCount) { start--; oldEnd--; from--; to--; }
+  else if (a1 === oldCount) { oldEnd--; to--; }
+  const startPosition = pointAt(oldStarts, start);
+  const inserted = newText.slice(from, to);
+  const nl = inserted.lastIndexOf('\n');
+  let rows = 0;
+  for (let k = inserted.indexOf('\n'); k >= 0; k = inserted.indexOf('\n', k + 1)) rows++;
+  return {
+    startIndex: start, oldEndIndex: oldEnd, newEndIndex: start + inserted.length,
+    startPosition, oldEndPosition: pointAt(oldStarts, oldEnd),
+    newEndPosition: nl < 0 ? { row: startPosition.row, column: startPosition.column + inserted.length } : { row: startPosition.row + rows, column: inserted.length - nl - 1 },
+  };
+}
+
+/** Offsets of the starts of LINES (joined by '\n'), then the text's length plus one. */
+export function lineStarts(lines: readonly string[]): number[] {
+  const out = new Array<number>(lines.length + 1);
+  out[0] = 0;
+  for (let k = 0; k < lines.length; k++) out[k + 1] = out[k] + lines[k].length + 1;
+  return out;
+}
+
+/** Row and column of OFFSET, given the line starts. */
+function pointAt(starts: readonly number[], offset: number): { row: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: offset - starts[lo] };
+}
