@@ -47,6 +47,8 @@ interface Entry {
    * An entry of a kin file (KinFile) is taken only where the scope answers these alike.
    */
   reads?: string[];
+  /** The same, of the body facts (when read). */
+  bodyReads?: string[];
 }
 
 const K_FUNCTIONS = 1;
@@ -515,7 +517,8 @@ export class IncrementalModuleExtractor {
     for (const it of state.items) {
       if (it.entry) continue;
       if (it.kin && kin && sameReads(it.kin.reads, kin.scope, scope)) {
-        it.entry = adoptEntry(it.kin, src.lines!.positionAt(it.startIndex), kin.path, src.path);
+        const withBody = !!it.kin.body && sameReads(it.kin.bodyReads, kin.scope, scope);
+        it.entry = adoptEntry(it.kin, src.lines!.positionAt(it.startIndex), kin.path, src.path, withBody);
         this.stats.kin++;
       } else it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope);
       it.kin = undefined;
@@ -551,8 +554,10 @@ export class IncrementalModuleExtractor {
     const body = node.childForFieldName('body');
     if (!fn || !body) return undefined;
     this.stats.bodies++;
-    const facts = extractBody(fn, body, src, scope);
+    const reads = new Set<string>();
+    const facts = extractBody(fn, body, src, { macros: scope.macros, params: scope.params, reads });
     entry.body = this.detach ? copyDeep(facts) : facts;
+    entry.bodyReads = reads.size ? [...reads] : undefined;
     return entry.body;
   }
 
@@ -1146,18 +1151,21 @@ function moveEntry(e: Entry, start: Position): Entry {
   } else if (f.globals && only === 1) {
     facts = { globals: f.globals.map((g) => ({ ...g, range: range(g.range) })) };
   } else facts = copyDeep(f, false, move);
-  return {
+  const out: Entry = {
     type: e.type, start, facts, errors: e.errors.length ? e.errors.map(range) : e.errors, unreadable: e.unreadable.length ? e.unreadable.map(range) : e.unreadable,
     body: e.body && copyDeep(e.body, false, move), kinds: e.kinds,
   };
+  if (e.reads) out.reads = e.reads;
+  if (e.bodyReads) out.bodyReads = e.bodyReads;
+  return out;
 }
 
 /**
  * A copy of ENTRY, read from the kin file FROM, for an item of file TO now starting at
- * START: positions moved, the path replaced. Body facts are read again when asked for
- * (they may look up names the item's own facts did not).
+ * START: positions moved, the path replaced. Its body facts too with WITH_BODY (the caller
+ * checked their lookups), else they are read again when asked for.
  */
-function adoptEntry(e: Entry, start: Position, from: string, to: string): Entry {
+function adoptEntry(e: Entry, start: Position, from: string, to: string, withBody = false): Entry {
   const dLine = start.line - e.start.line;
   const dChar = start.character - e.start.character;
   const firstLine = e.start.line;
@@ -1177,6 +1185,10 @@ function adoptEntry(e: Entry, start: Position, from: string, to: string): Entry 
   } else facts = copyDeep(f, false, move, from === to ? undefined : { from, to });
   const out: Entry = { type: e.type, start, facts, errors: e.errors, unreadable: e.unreadable, body: undefined, kinds: e.kinds };
   if (e.reads) out.reads = e.reads;
+  if (withBody && e.body) {
+    out.body = copyDeep(e.body, false, move, from === to ? undefined : { from, to });
+    if (e.bodyReads) out.bodyReads = e.bodyReads;
+  }
   return out;
 }
 
