@@ -117,6 +117,14 @@ describe('extraction session: versions of a source start from each other', funct
     }), params(0.5));
   });
 
+  it('unrelated modules (a folder of different hotfixes) reuse nothing and extract as before', () => {
+    const fixtures = cFixtures().filter((f) => f.path.endsWith('.c'));
+    const stats = agree(fixtures.map((f, i) => ({ name: `m${i}`, sources: [{ path: `/h/${i}/livepatch.c`, text: f.text }] })));
+    assert.equal(stats.files, fixtures.length);
+    // (Some fixtures are versions of each other; most are not.)
+    assert.ok(stats.treesReused < fixtures.length / 2, `trees reused: ${stats.treesReused} of ${fixtures.length}`);
+  });
+
   it('a multi-file module after its previous version', () => {
     const main = (n: number) => `#include "lp.h"\n#define V ${n}\nstatic struct klp_state states[] = { { .id = 1, .version = V }, { } };\nstatic struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs, .states = states };\nstatic int init(void) { return klp_enable_patch(&patch); }\nmodule_init(init);\n`;
     const helper = (n: number) => `#include <linux/livepatch.h>\nint lp_helper(void) { return V + ${n}; }\nstatic struct klp_func funcs[] = { { .old_name = "f", .new_func = lp_helper, }, { } };\nstatic struct klp_object objs[] = { { .funcs = funcs, }, { } };\n`;

@@ -110,7 +110,7 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
       const value = c.childForFieldName('value');
       if (!d || !value || d.type !== 'field_designator') continue;
       const field = d.namedChild(0)?.text ?? d.text.replace(/^\./, '');
-      const errors = c.children.filter((x): x is SyntaxNode => !!x && x.type === 'ERROR' && x.startIndex > d.endIndex);
+      const errors = c.hasError ? c.children.filter((x): x is SyntaxNode => !!x && x.type === 'ERROR' && x.startIndex > d.endIndex) : [];
       if (errors.length) {
         // `.old_name = __stringify(PREFIX) "name"`: the grammar cannot parse a macro call
         // next to a string; read the value's whole text through the macros instead.

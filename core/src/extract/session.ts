@@ -28,6 +28,8 @@ export interface LineHunk {
 
 /** Lines that must agree after a change for the texts to be taken as back in step. */
 const RESYNC_LINES = 3;
+/** How far two places are compared when choosing where the texts resync. */
+const RUN_LENGTH = 64;
 /** How far (in lines, on either side) a change is looked past for the texts to resync. */
 const RESYNC_WINDOW = 200;
 
@@ -54,13 +56,25 @@ export function lineHunks(a: readonly string[], b: readonly string[], maxChanged
     }
     return true;
   };
+  const agreeing = (x: number, y: number): number => {
+    let r = 0;
+    while (r < RUN_LENGTH && x + r < a.length && y + r < b.length && a[x + r] === b[y + r]) r++;
+    work += r;
+    // (Both texts ending together counts as agreeing all the way.)
+    return x + r >= a.length && y + r >= b.length ? RUN_LENGTH : r;
+  };
   while (i < a.length || j < b.length) {
     if (i < a.length && j < b.length && a[i] === b[j]) { i++; j++; continue; }
     let found: [number, number] | undefined;
-    // Nearest first: every split (k lines of A, l of B) of a growing total s = k + l.
+    // Nearest first: every split (k lines of A, l of B) of a growing total s = k + l; of the
+    // splits of one total, the one that agrees longest (a function removed before others of
+    // the same shape: delete it, rather than rewrite the head of each one after it).
     for (let s = 1; s <= 2 * RESYNC_WINDOW && !found; s++) {
+      let run = 0;
       for (let k = Math.max(0, s - RESYNC_WINDOW); k <= Math.min(s, RESYNC_WINDOW); k++) {
-        if (agree(i + k, j + s - k)) { found = [k, s - k]; break; }
+        if (!agree(i + k, j + s - k)) continue;
+        const r = agreeing(i + k, j + s - k);
+        if (r > run) { run = r; found = [k, s - k]; }
       }
       if (work > budget) return undefined;
     }
@@ -80,6 +94,8 @@ interface Seen {
   /** The prepared text (what the tree is of) and its lines. */
   prepared: string;
   lines: string[];
+  /** Its distinct lines (made when first compared with). */
+  lineSet?: Set<string>;
   tree: Tree;
   kin: KinFile | undefined;
 }
@@ -174,6 +190,11 @@ export class ExtractionSession {
       const s = this.seen[k];
       const ratio = s.prepared.length / Math.max(1, text.length);
       if (ratio < 1 - MAX_CHANGED_SHARE || ratio > 1 / (1 - MAX_CHANGED_SHARE)) continue;
+      // Cheap before the diff: most of the new lines must occur in the old text at all.
+      const set = (s.lineSet ??= new Set(s.lines));
+      let shared = 0;
+      for (const l of lines) if (set.has(l)) shared++;
+      if (shared < lines.length - maxChanged) continue;
       const hunks = lineHunks(s.lines, lines, best ? Math.min(best.changed, maxChanged) : maxChanged);
       if (!hunks) continue;
       const changed = hunks.reduce((n, h) => n + Math.max(h.a1 - h.a0, h.b1 - h.b0), 0);

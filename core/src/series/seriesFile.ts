@@ -6,7 +6,7 @@ import type { FileHost } from '../host';
 import type { Range } from '../model';
 import { moduleNameOf, normalize } from '../extract';
 import { isSourcePatch, resolvePatchSpec } from '../klpbuild/series';
-import { discoverModules, dirname, findModuleSources, followIncludes, join, walk } from '../workspace/modules';
+import { discoverModules, dirname, findModuleSources, followIncludes, join, newLookupMemo, walk, type LookupMemo } from '../workspace/modules';
 import { moduleOfFile } from '../workspace/scan';
 
 export const SERIES_FILE = 'klp.series';
@@ -84,7 +84,7 @@ function isPathSpec(spec: string): boolean {
 }
 
 /** Resolves one spec of DIR's klp.series to a module name and its sources. */
-function resolveSpec(spec: string, dir: string, host: FileHost): Omit<SeriesEntry, 'spec'> {
+function resolveSpec(spec: string, dir: string, host: FileHost, memo: LookupMemo): Omit<SeriesEntry, 'spec'> {
   if (isSourcePatch(spec)) return resolvePatchSpec(spec, dir, host); // a klp-build source patch (../klpbuild)
   if (/\s/.test(spec)) return { name: spec, files: [], error: `'${spec}' is not a module name or a source path (one per line)` };
   if (isPathSpec(spec)) {
@@ -99,7 +99,7 @@ function resolveSpec(spec: string, dir: string, host: FileHost): Omit<SeriesEntr
     return { name, files: followIncludes([path], host) };
   }
   const name = moduleNameOf(spec.replace(/\.ko$/, ''));
-  const found = findModuleSources(name, [dir], host);
+  const found = findModuleSources(name, [dir], host, memo);
   if (!found.ok) return { name, files: [], error: `${found.error} in ${dir}` };
   return { name: found.name, files: found.files };
 }
@@ -119,8 +119,9 @@ export function readSeriesSpec(dir: string, host: FileHost, candidates?: { name:
   }
   const spec: SeriesSpec = { dir: d, file, inferred: false, entries: [], problems: [] };
   const seen = new Map<string, SeriesEntry>();
+  const memo = newLookupMemo();
   for (const l of parseSeriesText(text)) {
-    const r = resolveSpec(l.spec, d, host);
+    const r = resolveSpec(l.spec, d, host, memo);
     const entry: SeriesEntry = { ...r, spec: l.spec, line: l.line, range: l.range };
     if (r.error) spec.problems.push({ line: l.line, range: l.range, message: r.error });
     const prev = seen.get(entry.name);

@@ -18,11 +18,11 @@ const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out',
 const MAX_FILES = 20000;
 
 /** Every file under DIR (recursively), skipping VCS, build and dependency folders. */
-export function walk(dir: string, host: FileHost, accept: (name: string) => boolean): string[] {
+export function walk(dir: string, host: FileHost, accept: (name: string) => boolean, max = MAX_FILES): string[] {
   const out: string[] = [];
   const stack = [dir];
   const seen = new Set<string>();
-  while (stack.length && out.length < MAX_FILES) {
+  while (stack.length && out.length < max) {
     const d = stack.pop()!;
     if (seen.has(d)) continue;
     seen.add(d);
@@ -40,8 +40,25 @@ export function walk(dir: string, host: FileHost, accept: (name: string) => bool
   return out;
 }
 
-function kbuildModules(dirs: string[], host: FileHost): KbuildModule[] {
+/**
+ * What several lookups in the same folders share (the lines of one klp.series): the Kbuild
+ * modules and the C files found under each folder, walked once instead of once per name.
+ */
+export interface LookupMemo {
+  kbuild: Map<string, KbuildModule[]>;
+  cFiles: Map<string, string[]>;
+}
+
+export function newLookupMemo(): LookupMemo {
+  return { kbuild: new Map(), cFiles: new Map() };
+}
+
+function kbuildModules(dirs: string[], host: FileHost, memo?: LookupMemo): KbuildModule[] {
+  const key = dirs.join('\n');
+  const known = memo?.kbuild.get(key);
+  if (known) return known;
   const out: KbuildModule[] = [];
+  memo?.kbuild.set(key, out);
   for (const d of dirs) {
     for (const f of walk(d, host, (n) => n === 'Kbuild' || n === 'Makefile')) {
       const text = host.readFile(f);
@@ -52,10 +69,10 @@ function kbuildModules(dirs: string[], host: FileHost): KbuildModule[] {
 }
 
 /** Locates the sources of module NAME in the search directories (recursively). */
-export function findModuleSources(name: string, searchDirs: string[], host: FileHost): ModuleLookup {
+export function findModuleSources(name: string, searchDirs: string[], host: FileHost, memo?: LookupMemo): ModuleLookup {
   const want = moduleNameOf(name);
   const looked: string[] = [];
-  for (const k of kbuildModules(searchDirs, host)) {
+  for (const k of kbuildModules(searchDirs, host, memo)) {
     if (k.name !== want) continue;
     const mainFile = join(dirname(k.kbuild), `${want}.c`);
     const parts = k.parts ?? [mainFile];
@@ -64,7 +81,12 @@ export function findModuleSources(name: string, searchDirs: string[], host: File
     if (present.length) return { ok: true, name: want, files: followIncludes(present, host), via: 'kbuild' };
   }
   for (const d of searchDirs) {
-    const candidates = walk(d, host, (n) => n.endsWith('.c') && moduleNameOf(n) === want);
+    let candidates: string[];
+    if (memo) {
+      let all = memo.cFiles.get(d);
+      if (!all) memo.cFiles.set(d, (all = walk(d, host, (n) => n.endsWith('.c'), MAX_FILES * 10)));
+      candidates = all.filter((f) => moduleNameOf(f.slice(f.lastIndexOf('/') + 1)) === want).slice(0, MAX_FILES);
+    } else candidates = walk(d, host, (n) => n.endsWith('.c') && moduleNameOf(n) === want);
     looked.push(join(d, `**/${want}.c`));
     if (candidates.length) {
       // The shallowest match wins (a module's own folder before nested copies).
