@@ -85,13 +85,15 @@ describe('extraction session: versions of a source start from each other', funct
   });
 
   it('values read through changed macros and module parameters are read again', () => {
+    // (The klp_func table changes with PARAM: its unchanged entries are taken one by one,
+    // except where OLD, which they read, changed.)
     const src = (v: string, param: boolean) => [
       '#include <linux/livepatch.h>',
       `#define STATE_VERSION ${v}`,
-      '#define OLD "cmdline_proc_show"',
+      v === '3' ? '#define OLD "version_proc_show"' : '#define OLD "cmdline_proc_show"',
       param ? 'static int level = 1;\nmodule_param(level, int, 0644);' : 'static int level = 1;',
       'static int lp_show(struct seq_file *m, void *v) { seq_printf(m, "%d", STATE_VERSION); klp_get_state(&patch, level); return 0; }',
-      'static struct klp_func funcs[] = { { .old_name = OLD, .new_func = lp_show, }, { } };',
+      `static struct klp_func funcs[] = {\n\t{ .old_name = OLD, .new_func = lp_show, },\n\t{ .old_name = "meminfo_proc_show", .new_func = lp_show, },${param ? '\n\t{ .old_name = "uptime_proc_show", .new_func = lp_show, },' : ''}\n\t{ }\n};`,
       'static struct klp_object objs[] = { { .funcs = funcs, }, { } };',
       'static struct klp_state states[] = { { .id = 7, .version = STATE_VERSION }, { } };',
       'static struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs, .states = states, .replace = true, };',

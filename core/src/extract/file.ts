@@ -94,7 +94,17 @@ export const CONTAINER_DEPTH = 8;
 export const ITEM_TYPES = new Set(['preproc_def', 'preproc_function_def', 'preproc_include', 'function_definition', 'declaration', 'expression_statement']);
 
 /** The facts of one top-level item (a node of ITEM_TYPES). */
-export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope): ItemFacts {
+/**
+ * Entries of klp_func tables read before, by their text (./session.ts: a table that changed
+ * between two versions of a file mostly holds the same entries). `take` returns one moved to
+ * START_INDEX, or undefined; `read` is told of each entry read now.
+ */
+export interface FuncEntryReuse {
+  take(text: string, startIndex: number): KlpFunc | undefined;
+  read?(text: string, startIndex: number, entry: KlpFunc): void;
+}
+
+export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope, funcReuse?: FuncEntryReuse): ItemFacts {
   const lines = (src.lines ??= new LineIndex(src.text));
   const text = src.source ?? src.text;
   const R = (x: SyntaxNode): Range => lines.range(x.startIndex, x.endIndex);
@@ -193,7 +203,15 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope)
         if (i < items.length - 1) earlyTerminator = { range: R(item), ignoredEntries: 0 };
         return;
       }
-      const e = entry(item, `${name}[${entries.length}]`);
+      let e: E;
+      if (kind === 'funcs' && funcReuse) {
+        const t = T(item);
+        const taken = funcReuse.take(t, item.startIndex) as E | undefined;
+        e = taken ?? entry(item, `${name}[${entries.length}]`);
+        if (!taken) funcReuse.read?.(t, item.startIndex, e as KlpFunc);
+        // (The conditions are the context's, set below on a copy: what was recorded is never changed.)
+        if (directives.length) e = { ...e };
+      } else e = entry(item, `${name}[${entries.length}]`);
       if (directives.length) {
         const conditions = branchesAt(directives, item.startIndex, lines);
         if (conditions.length) (e as { conditions?: BranchCondition[] }).conditions = conditions;

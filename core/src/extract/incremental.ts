@@ -15,12 +15,12 @@
 // copied out of the file text so that old texts of a long editing session are not kept.
 // Body facts are computed for the functions an analysis can ask about only, and cached too.
 import type { SyntaxNode, Tree } from '../cparse/parser';
-import type { CFunction, KlpPatch, MacroDef, MacroUse, ModuleModel, Position, Range, Unreadable } from '../model';
+import type { CFunction, KlpFunc, KlpPatch, MacroDef, MacroUse, ModuleModel, Position, Range, Unreadable } from '../model';
 import { PLACEHOLDER_RE } from '../cparse/parser';
 import { LineIndex } from '../text';
 import type { SourceText } from '../pieceText';
 import { CONTAINER_DEPTH, CONTAINER_TYPES, extractBody, extractItem, ITEM_TYPES } from './file';
-import type { BodyFacts, GlobalFact, ItemFacts, ParsedSource } from './file';
+import type { BodyFacts, FuncEntryReuse, GlobalFact, ItemFacts, ParsedSource } from './file';
 import type { DocumentStep } from '../cparse/document';
 import { evalMacroText, ValueScope } from './values';
 import { normalize } from './paths';
@@ -49,6 +49,17 @@ interface Entry {
   reads?: string[];
   /** The same, of the body facts (when read). */
   bodyReads?: string[];
+  /** Entries of the klp_func tables it holds, as read (one-shot extraction: a kin file's). */
+  funcEntries?: FuncRecord[];
+}
+
+/** A klp_func table entry as read, for a later version of the file (FuncEntryReuse). */
+interface FuncRecord {
+  text: string;
+  start: Position;
+  entry: KlpFunc;
+  /** The item it is part of (whose lookups it shares). */
+  owner: Entry;
 }
 
 const K_FUNCTIONS = 1;
@@ -102,6 +113,8 @@ export interface KinFile {
   path: string;
   state: FileState;
   scope: ValueScope;
+  /** Its klp_func table entries by text (made when first asked). */
+  funcs?: Map<string, FuncRecord[]>;
 }
 
 /** An ERROR node that holds items (half-typed code). */
@@ -520,12 +533,12 @@ export class IncrementalModuleExtractor {
         const withBody = !!it.kin.body && sameReads(it.kin.bodyReads, kin.scope, scope);
         it.entry = adoptEntry(it.kin, src.lines!.positionAt(it.startIndex), kin.path, src.path, withBody);
         this.stats.kin++;
-      } else it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope);
+      } else it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope, kin);
       it.kin = undefined;
     }
   }
 
-  private newEntry(node: SyntaxNode, src: ParsedSource, scope: ValueScope): Entry {
+  private newEntry(node: SyntaxNode, src: ParsedSource, scope: ValueScope, kin?: KinFile): Entry {
     const lines = src.lines!;
     const type = node.type;
     const errors: Range[] = [];
@@ -539,6 +552,32 @@ export class IncrementalModuleExtractor {
     if (!ITEM_TYPES.has(type)) return makeEntry(type, lines.positionAt(node.startIndex), {}, errors, found);
     this.stats.extracted++;
     const reads = scope === EMPTY_SCOPE ? undefined : new Set<string>();
+    // One-shot extraction records the klp_func entries it reads (a later version of the file
+    // may take them) and takes those of the kin file where the text and lookups agree.
+    const records: FuncRecord[] = [];
+    let funcReuse: FuncEntryReuse | undefined;
+    if (!this.detach && reads && type === 'declaration') {
+      const entry = { } as Entry;
+      const record = (text: string, startIndex: number, e: KlpFunc) => records.push({ text, start: lines.positionAt(startIndex), entry: e, owner: entry });
+      funcReuse = {
+        read: record,
+        take: (text, startIndex) => {
+          const r = kin && kinFuncs(kin).get(text)?.find((x) => sameReads(x.owner.reads, kin.scope, scope));
+          if (!r) return undefined;
+          const e = moveFact(r.entry, r.start, lines.positionAt(startIndex), kin!.path, src.path);
+          for (const n of r.owner.reads ?? []) reads.add(n);
+          record(text, startIndex, e);
+          this.stats.kin++;
+          return e;
+        },
+      };
+      const facts = extractItem(node, src, { macros: scope.macros, params: scope.params, reads }, funcReuse);
+      const unreadable = facts.recovered ? found.filter((r) => !facts.recovered!.some((x) => sameRange(x, r))) : found;
+      Object.assign(entry, makeEntry(type, lines.positionAt(node.startIndex), facts, errors, unreadable));
+      if (reads.size) entry.reads = [...reads];
+      if (records.length) entry.funcEntries = records;
+      return entry;
+    }
     const facts = extractItem(node, src, reads ? { macros: scope.macros, params: scope.params, reads } : scope);
     // Errors the extractor read around are not unreadable.
     const unreadable = facts.recovered ? found.filter((r) => !facts.recovered!.some((x) => sameRange(x, r))) : found;
@@ -1185,11 +1224,39 @@ function adoptEntry(e: Entry, start: Position, from: string, to: string, withBod
   } else facts = copyDeep(f, false, move, from === to ? undefined : { from, to });
   const out: Entry = { type: e.type, start, facts, errors: e.errors, unreadable: e.unreadable, body: undefined, kinds: e.kinds };
   if (e.reads) out.reads = e.reads;
+  if (e.funcEntries) {
+    const path = from === to ? undefined : { from, to };
+    out.funcEntries = e.funcEntries.map((r) => ({ text: r.text, start: move(r.start), entry: copyDeep(r.entry, false, move, path), owner: out }));
+  }
   if (withBody && e.body) {
     out.body = copyDeep(e.body, false, move, from === to ? undefined : { from, to });
     if (e.bodyReads) out.bodyReads = e.bodyReads;
   }
   return out;
+}
+
+/** The klp_func entries of a kin file by text. */
+function kinFuncs(kin: KinFile): Map<string, FuncRecord[]> {
+  if (!kin.funcs) {
+    kin.funcs = new Map();
+    for (const it of kin.state.items) {
+      for (const r of it.entry?.funcEntries ?? []) {
+        const list = kin.funcs.get(r.text);
+        if (list) list.push(r);
+        else kin.funcs.set(r.text, [r]);
+      }
+    }
+  }
+  return kin.funcs;
+}
+
+/** A copy of fact F read at FROM_START in file FROM, for the same text at START in file TO. */
+function moveFact<T>(f: T, fromStart: Position, start: Position, from: string, to: string): T {
+  const dLine = start.line - fromStart.line;
+  const dChar = start.character - fromStart.character;
+  const firstLine = fromStart.line;
+  const move = (p: Position): Position => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
+  return copyDeep(f, false, move, from === to ? undefined : { from, to });
 }
 
 /** Whether scopes A and B answer the lookups of NAMES alike (the same macro text and value, parameter or not). */
