@@ -11,7 +11,7 @@ import { initParser } from '../../core/src/cparse/parser';
 import { extractModule } from '../../core/src/extract';
 import { ExtractionSession, hunkEdit, lineHunks, lineStarts } from '../../core/src/extract/session';
 import type { ModuleModel, SourceText } from '../../core/src/model';
-import { generateSeries } from '../../bench/generate';
+import { generateLargeSource, generateSeries } from '../../bench/generate';
 import { params } from './config';
 import { applyMutation, cFixtures, mutation } from './csource';
 
@@ -125,6 +125,19 @@ describe('extraction session: versions of a source start from each other', funct
     assert.equal(stats.files, fixtures.length);
     // (Some fixtures are versions of each other; most are not.)
     assert.ok(stats.treesReused < fixtures.length / 2, `trees reused: ${stats.treesReused} of ${fixtures.length}`);
+  });
+
+  it('a file too large to keep is not kept (tree-sitter memory does not grow for it)', () => {
+    const big = generateLargeSource(110000, 'lp_huge');
+    assert.ok(big.length > 2_000_000, `${big.length} characters`);
+    const session = new ExtractionSession();
+    try {
+      session.extract('lp_huge', [{ path: '/big/a/lp_huge.c', text: big }]);
+      session.extract('lp_huge', [{ path: '/big/b/lp_huge.c', text: big }]);
+      assert.equal(session.stats.treesReused, 0);
+    } finally {
+      session.dispose();
+    }
   });
 
   it('a multi-file module after its previous version', () => {

@@ -102,6 +102,11 @@ interface Seen {
 
 /** Files kept to start from (their trees live in tree-sitter's memory until replaced). */
 const KEEP = 4;
+/**
+ * The most text kept (UTF-16 units, all kept files together): tree-sitter's memory grows to
+ * hold the kept trees and never shrinks, so a few huge generated files are not all kept.
+ */
+const KEEP_TEXT = 2_000_000;
 /** The most a file may differ (share of its lines) from the one it starts from. */
 const MAX_CHANGED_SHARE = 0.4;
 
@@ -206,7 +211,13 @@ export class ExtractionSession {
 
   private keep(s: Seen): void {
     this.seen.push(s);
-    while (this.seen.length > KEEP) this.seen.shift()!.tree.delete();
+    let total = 0;
+    for (const x of this.seen) total += x.prepared.length;
+    while (this.seen.length > KEEP || (this.seen.length && total > KEEP_TEXT)) {
+      const gone = this.seen.shift()!;
+      total -= gone.prepared.length;
+      gone.tree.delete();
+    }
   }
 }
 
