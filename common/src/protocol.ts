@@ -195,6 +195,11 @@ export interface AnalysisStats {
     published: number;
     ms: number;
   };
+  /**
+   * How much of the workspace index is analysed: its modules, those with a current analysis,
+   * and those a cancelled index put off (server/src/cancelAnalysis.ts).
+   */
+  coverage?: { modules: number; analysed: number; deferred: number };
   /** The server's process.memoryUsage(), MB. */
   memory?: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
   /** The V8 code cache of dist/server-bundle.js in this process (server/src/codeCache.ts); absent when not loaded through it. */

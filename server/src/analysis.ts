@@ -20,6 +20,10 @@
 // with the unchanged modules' summaries and step analyses reused (StepMemo), so only the
 // steps that involve the edited patch are recomputed. Only files whose findings changed
 // (plus the edited module's files) are published again.
+//
+// Cancelling the index while it analyses (./cancelAnalysis.ts) puts off the pending modules
+// nobody is looking at (defer()): they are not analysed, not forgotten, and a series with
+// such a member is not analysed from the others (it keeps what it showed) until they are.
 import { cumulativeExpected, moduleIsCumulative } from '../../core/src/rules/cumulative';
 import { dirname } from '../../core/src/workspace/scan';
 import { CDocument } from '../../core/src/cparse/document';
@@ -122,6 +126,13 @@ export class Analyzer {
   /** Files analysed by a request whose publication waits for the series run. */
   private readonly unpublished = new Set<string>();
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Modules whose analysis a cancelled index put off (defer()). They are analysed again when
+   * scheduled (a file opened or changed, the next index) or asked for (model()).
+   */
+  private readonly deferred = new Set<string>();
+  /** Series (seriesId) not analysed because a member was put off: analysed in full once none is. */
+  private readonly heldSeries = new Set<string>();
   private current = emptyStats();
   settings: AnalysisSettings = { ruleSeverity: {} };
   /** The analysis size limit in bytes (0: none): larger files are not searched for originals. */
@@ -187,6 +198,42 @@ export class Analyzer {
     });
   }
 
+  /**
+   * The user cancelled the index while it was analysing: the pending modules are put off,
+   * except those with an open document (the user is looking at them) and those of a folder
+   * without klp.series that holds analysed livepatches (their KLP020 reads the folder's other
+   * livepatches: leaving some out would publish it from half the folder). Returns the keys
+   * put off.
+   */
+  defer(): Set<string> {
+    const analysedDirs = new Set<string>();
+    for (const [k, m] of this.models) if (!this.pending.has(k) && !this.deferred.has(k) && isLivepatchModule(m)) analysedDirs.add(dirname(k));
+    const out = new Set<string>();
+    for (const k of this.pending) {
+      if (this.hasOpenFile(k)) continue;
+      const dir = dirname(k);
+      if (analysedDirs.has(dir) && !this.declaresSeries(dir)) continue;
+      out.add(k);
+    }
+    for (const k of out) {
+      this.pending.delete(k);
+      this.deferred.add(k);
+    }
+    return out;
+  }
+
+  /** The modules a cancel put off (the next index schedules them: they are not forgotten). */
+  deferredKeys(): string[] {
+    return [...this.deferred];
+  }
+
+  /** How much of the index is analysed (klp/analysisStats). */
+  coverage(): { modules: number; analysed: number; deferred: number } {
+    const all = this.index.all();
+    const analysed = all.filter((m) => this.models.has(m.key) && !this.pending.has(m.key) && !this.deferred.has(m.key)).length;
+    return { modules: all.length, analysed, deferred: all.filter((m) => this.deferred.has(m.key)).length };
+  }
+
   /** Every module of the index, e.g. after indexing or a settings change. */
   scheduleAll(): void {
     this.membershipDirty = true;
@@ -218,6 +265,7 @@ export class Analyzer {
     const old = this.findings.get(key);
     this.findings.delete(key);
     this.pending.delete(key);
+    this.deferred.delete(key);
     this.dropExtractor(key);
     if (this.fingerprints.delete(key)) this.markSeriesDirty();
     if (old) this.publish(new Set(old.map((f) => f.file)));
@@ -415,6 +463,8 @@ export class Analyzer {
     this.pending.delete(key);
     const m = this.index.get(key);
     if (!m) return;
+    // A module a cancel put off is back: the series it holds up are looked at again.
+    if (this.deferred.delete(key)) this.membershipDirty = true;
     // The previous model is let go before extracting (a 50,000-line model and the text it
     // was sliced from can be collected while the new one is built).
     const previous = this.models.get(key);
@@ -586,7 +636,19 @@ export class Analyzer {
     for (const info of infos) {
       const id = seriesId(info);
       const prev = old.get(id);
-      if (prev && !all && !redo(info)) {
+      // A member put off by a cancel (defer()): no analysis from the other members (that
+      // would publish half a series as if it were whole); what was shown stays. When one of
+      // its files is open, the user is looking at the series' findings: its members are
+      // analysed now (the loop of run() picks them up).
+      const putOff = info.modules.filter((k) => this.deferred.has(k));
+      if (putOff.length) {
+        if (info.modules.some((k) => this.hasOpenFile(k))) this.schedule(putOff);
+        this.heldSeries.add(id);
+        if (prev) next.push(prev);
+        continue;
+      }
+      const held = this.heldSeries.delete(id);
+      if (prev && !all && !held && !redo(info)) {
         next.push(prev.info === info ? prev : { ...prev, info });
         continue;
       }
@@ -606,7 +668,8 @@ export class Analyzer {
       this.current.stepsReused += memo.reused;
       next.push(state);
     }
-    const ids = new Set(next.map((s) => seriesId(s.info)));
+    for (const id of [...this.heldSeries]) if (!infos.some((i) => seriesId(i) === id)) this.heldSeries.delete(id);
+    const ids = new Set([...next.map((s) => seriesId(s.info)), ...this.heldSeries]);
     for (const id of this.memos.keys()) if (!ids.has(id)) this.memos.delete(id);
     this.series = next;
     // Publish only the files whose series findings changed.
@@ -637,7 +700,7 @@ export class Analyzer {
 
   /** The up-to-date model of a module (analysing it now if an edit is pending). */
   model(key: string): ModuleModel | undefined {
-    if (this.pending.has(key) || !this.models.has(key)) {
+    if (this.pending.has(key) || this.deferred.has(key) || !this.models.has(key)) {
       const touched = new Set<string>();
       this.analyse(key, touched);
       if (!this.seriesPending()) {

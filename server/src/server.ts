@@ -16,6 +16,7 @@ import { FileSizeLimit } from '../../common/src/sizeLimit';
 import { maxKBFromSettings, sizeFindings } from './sizeLimit';
 import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest, type CodeCacheState } from '../../common/src/protocol';
 import { Analyzer } from './analysis';
+import { analyseUnlessCancelled } from './cancelAnalysis';
 import { countPendingChanges, pendingChanges } from './pendingChanges';
 import { codeActions, CREATE_SERIES_KIND } from './codeActions';
 import { codeLenses } from './codeLens';
@@ -177,19 +178,26 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   /**
-   * Indexes the workspace folders with work-done progress (cancellable: the index then
-   * stays as it was), then analyses every module that appeared or changed.
+   * Indexes the workspace folders with work-done progress, then analyses every module that
+   * appeared or changed (and those a cancelled index put off). Cancellable: during the scan
+   * the index then stays as it was; during the analysis the rest is put off
+   * (./cancelAnalysis.ts).
    */
   let scanGeneration = 0;
   async function reindex(title: string): Promise<void> {
     const generation = ++scanGeneration;
     let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
     let userCancelled = false;
+    let onCancel!: () => void;
+    const cancelled = new Promise<void>((r) => (onCancel = r));
     if (caps.window?.workDoneProgress) {
       try {
         progress = await connection.window.createWorkDoneProgress();
         progress.begin(title, 0, 'reading sources', true);
-        progress.token.onCancellationRequested(() => { userCancelled = true; });
+        progress.token.onCancellationRequested(() => {
+          userCancelled = true;
+          onCancel();
+        });
       } catch {
         progress = undefined;
       }
@@ -210,18 +218,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const key of changed) if (!index.get(key)) analyzer.forget(key);
     analyzer.markSeriesDirty();
     analyzer.othersChanged();
-    analyzer.schedule([...changed].filter((k) => index.get(k)));
+    const scheduled = new Set([...changed].filter((k) => index.get(k)));
+    // What an earlier cancel put off is analysed now (it was not forgotten).
+    for (const k of analyzer.deferredKeys()) if (index.get(k)) scheduled.add(k);
     // Modules of open documents are always current.
-    for (const d of docs.all()) analyzer.schedule(index.modulesOf(d.path).map((m) => m.key));
+    for (const d of docs.all()) for (const m of index.modulesOf(d.path)) scheduled.add(m.key);
+    analyzer.schedule(scheduled);
     progress?.report(`analysing ${index.all().length} modules`);
-    await waitIdle();
+    const outcome = await analyseUnlessCancelled(analyzer, scheduled, cancelled);
     progress?.done();
+    if (outcome.cancelled) {
+      log(outcome.message);
+      return;
+    }
     const st = index.stats;
     log(`indexed ${index.all().length} modules (${st.marked} of ${st.files} files mention klp_patch) in ${index.roots.length} folder(s) in ${Date.now() - started} ms`);
-  }
-
-  function waitIdle(): Promise<void> {
-    return analyzer.whenIdle();
   }
 
   connection.onInitialized(async () => {
@@ -361,7 +372,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const mb = (x: number) => Math.round((x / 2 ** 20) * 10) / 10;
     const m = process.memoryUsage();
     const memory = { rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal), external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) };
-    return { runs: analyzer.runs, lastRun: analyzer.lastRun, memory, ...(options.codeCache ? { codeCache: options.codeCache } : {}) };
+    return { runs: analyzer.runs, lastRun: analyzer.lastRun, coverage: analyzer.coverage(), memory, ...(options.codeCache ? { codeCache: options.codeCache } : {}) };
   });
 
   connection.onShutdown(() => {

@@ -2,12 +2,17 @@
 // does with the Cancel button of VS Code's "Indexing livepatch modules" notification on a
 // large tree: the scan stops, the server says so, the index keeps what it had (nothing is
 // reported from a half-read tree), the server keeps answering, and the next structural
-// change indexes the workspace in full.
+// change indexes the workspace in full. Cancelling after the scan, while the modules are
+// analysed (server/src/cancelAnalysis.ts), stops that analysis: what is left is put off,
+// nothing half-done is shown, and it is analysed when opened or at the next index.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { generateSeries } from '../../bench/generate';
+import type { AnalysisStats } from '../../common/src/protocol';
 import { LspClient, uri } from './harness';
+import { checkJson, editorByFile } from './parity';
 
 const FIXTURE = path.join(__dirname, 'fixtures/series');
 
@@ -70,5 +75,95 @@ describe('cancelling the workspace index (LSP work-done progress)', function () 
     assert.match(log, /^indexed \d+ modules/);
     const one = path.join(dir, 'livepatch/lp_one.c');
     await client.until(() => client.diagnostics.get(uri(one)), 'diagnostics of a module that is not open, after the full index', 30000);
+  });
+});
+
+describe('cancelling the workspace index while it analyses (LSP work-done progress)', function () {
+  this.timeout(120000);
+  let dir: string;
+  let c: LspClient | undefined;
+
+  before(() => {
+    // A workspace whose analysis takes seconds: a cumulative series of 100 patches of 2,000
+    // lines each (bench/generate.ts) with its klp.series, and after it (modules are analysed
+    // in key order) the fixture series, whose lp_two.c has findings of its own.
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'klp-cancel-analysis-')));
+    fs.mkdirSync(path.join(dir, 'a-series'));
+    for (const [name, text] of generateSeries(100, 2000)) fs.writeFileSync(path.join(dir, 'a-series', name), text);
+    fs.cpSync(FIXTURE, path.join(dir, 'b-series'), { recursive: true });
+  });
+
+  after(async () => {
+    if (c) await c.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops the analysis, publishes nothing half-done, and analyses the rest when opened or at the next index', async () => {
+    c = await LspClient.start({ root: dir });
+    const client = c;
+    const progress = () => client.progress as Progress[];
+    const stats = () => client.request<AnalysisStats>('klp/analysisStats', undefined);
+    const begin = await client.until(() => progress().find((p) => p.value.kind === 'begin'), 'progress begin');
+    // Cancel once the scan is done and the analysis under way, as a user would.
+    await client.until(() => progress().some((p) => p.token === begin.token && p.value.kind === 'report' && (p.value.message ?? '').startsWith('analysing')), 'the analysis phase', 30000);
+    await client.conn.sendNotification('window/workDoneProgress/cancel', { token: begin.token });
+
+    const line = await client.until(() => client.logs.find((l) => l.startsWith('indexing cancelled while analysing')), 'the cancellation', 30000);
+    await client.until(() => progress().some((p) => p.token === begin.token && p.value.kind === 'end'), 'progress end', 5000);
+    const [, done, total] = /: (\d+) of (\d+) modules analysed; the other \d+ are analysed when/.exec(line) ?? [];
+    assert.ok(done !== undefined, `the log line says how far the analysis got: ${line}`);
+    assert.equal(Number(total), 102, 'the index found every module (the scan was not what was cancelled)');
+    assert.ok(Number(done) < Number(total), line);
+    assert.ok(!client.logs.some((l) => l.startsWith('indexed ')), `the index is not said to be complete: ${client.logs.join('\n')}`);
+
+    // The server answers, and fewer modules were analysed than exist.
+    const after = await stats();
+    assert.ok(after.coverage, 'klp/analysisStats reports the coverage');
+    assert.equal(after.coverage.modules, 102);
+    assert.ok(after.coverage.deferred > 0 && after.coverage.analysed + after.coverage.deferred <= after.coverage.modules, JSON.stringify(after.coverage));
+    const symbols = await client.conn.sendRequest('workspace/symbol', { query: 'livepatch_big_fn_1' });
+    assert.ok(Array.isArray(symbols));
+
+    // Nothing half-done was published: what the editor shows is what check shows, file by
+    // file (the series is held back while some of its patches are not analysed; here every
+    // finding of a-series is a series finding).
+    const cli = checkJson(dir).byFile;
+    const last = path.join(dir, 'a-series/lp_100.c');
+    const two = path.join(dir, 'b-series/lp_two.c');
+    // Wait for the end of the analysis run that was under way (it publishes once, at its end;
+    // it was the first run of the server).
+    for (let t = Date.now(); (await stats()).runs < 1; ) {
+      assert.ok(Date.now() - t < 30000, 'the cancelled analysis run ends');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const [file, list] of editorByFile(client, dir)) assert.deepEqual(list, cli.get(file), `${file}: partial or stale diagnostics`);
+    assert.equal(client.diagnostics.get(uri(last)), undefined, 'lp_100.c was not analysed');
+    assert.equal(client.diagnostics.get(uri(two)), undefined, 'lp_two.c was not analysed');
+
+    // Opening a file that was not analysed gives its diagnostics: its module and, the user
+    // looking at it, the rest of its series (its findings are series findings).
+    await client.open(last);
+    const want = cli.get('a-series/lp_100.c');
+    assert.ok(want?.some((l) => / KLP021 /.test(l)), 'check reports series findings on lp_100.c');
+    await client.until(() => JSON.stringify(editorByFile(client, dir).get('a-series/lp_100.c')) === JSON.stringify(want), 'the diagnostics of the opened file, as check gives them', 60000);
+    await client.close(last);
+    // b-series was not opened: still put off, still nothing shown.
+    const opened = await stats();
+    assert.ok(opened.coverage && opened.coverage.deferred > 0, JSON.stringify(opened.coverage));
+    assert.equal(client.diagnostics.get(uri(two)), undefined, 'lp_two.c is still not analysed');
+
+    // A structural change (klp.series edited) re-indexes and analyses the rest: the editor
+    // ends where check is.
+    const series = path.join(dir, 'b-series/klp.series');
+    fs.appendFileSync(series, '# touched\n');
+    await client.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(series), type: 2 }] });
+    assert.match(await client.indexed(60000), /^indexed 102 modules/);
+    const full = await stats();
+    assert.deepEqual(full.coverage, { modules: 102, analysed: 102, deferred: 0 });
+    const cliAfter = checkJson(dir).byFile;
+    await client.until(() => editorByFile(client, dir).size >= cliAfter.size, 'every file with findings', 30000);
+    const editor = editorByFile(client, dir);
+    assert.deepEqual([...editor.keys()].sort(), [...cliAfter.keys()].sort());
+    for (const [file, list] of cliAfter) assert.deepEqual(editor.get(file), list, file);
   });
 });

@@ -6,12 +6,12 @@
 // them, no upgrade code lens), a klp.series naming a missing module, and livepatch-core
 // code that uses klp_get_state/klp_shadow_* without being a livepatch (nothing reported).
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CodeAction, CodeLens, Diagnostic } from 'vscode-languageserver-protocol';
-import { CLI, LspClient, uri } from './harness';
+import type { CodeAction, CodeLens } from 'vscode-languageserver-protocol';
+import { LspClient, uri } from './harness';
+import { checkJson, editorByFile } from './parity';
 
 /** A livepatch module replacing OLD with NEW_FN; EXTRA goes into the patch (e.g. states). */
 function livepatch(o: { name: string; old: string; params?: string; terminated?: boolean; states?: string; mod?: boolean; replace?: boolean }): string {
@@ -91,39 +91,6 @@ function workspace(): string {
   // Build output is never read as a source.
   w('build/cve_a.mod.c', livepatch({ name: 'junk', old: 'target_read', mod: false }));
   return root;
-}
-
-const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
-
-/** A comparable line per diagnostic: position, severity, code, message, related notes. */
-function fromLsp(root: string, d: Diagnostic): string {
-  const rel = (d.relatedInformation ?? []).map((r) => `${path.relative(root, new URL(r.location.uri).pathname)}:${r.location.range.start.line + 1}:${r.location.range.start.character + 1} ${r.message}`);
-  return `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${SEVERITY[d.severity ?? 0]} ${d.code} ${d.message}${rel.map((r) => `\n  ${r}`).join('')}`;
-}
-
-interface JsonRow { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string; related?: { file: string; line: number; column: number; message: string }[] }
-
-function fromCheck(r: JsonRow): string {
-  const rel = (r.related ?? []).map((x) => `${x.file}:${x.line}:${x.column} ${x.message}`);
-  return `${r.line}:${r.column}-${r.endLine}:${r.endColumn} ${r.severity} ${r.code} ${r.message}${rel.map((x) => `\n  ${x}`).join('')}`;
-}
-
-function checkJson(root: string): { byFile: Map<string, string[]>; status: number | null } {
-  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '.'], { cwd: root, encoding: 'utf8' });
-  assert.ok(r.status === 0 || r.status === 1, r.stderr);
-  const byFile = new Map<string, string[]>();
-  for (const row of JSON.parse(r.stdout) as JsonRow[]) byFile.set(row.file, [...(byFile.get(row.file) ?? []), fromCheck(row)]);
-  for (const list of byFile.values()) list.sort();
-  return { byFile, status: r.status };
-}
-
-function editorByFile(c: LspClient, root: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const [u, p] of c.diagnostics) {
-    if (!p.diagnostics.length) continue;
-    out.set(path.relative(root, new URL(u).pathname), p.diagnostics.map((d) => fromLsp(root, d)).sort());
-  }
-  return out;
 }
 
 describe('the editor shows what check shows (LSP over stdio vs check --format json)', function () {
