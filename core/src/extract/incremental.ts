@@ -505,7 +505,7 @@ export class IncrementalModuleExtractor {
       // scope is known (fill()).
       if (SCOPED_TYPES.has(type)) item.kin = old;
       else {
-        item.entry = adoptEntry(old, lines.positionAt(startIndex), reuse.kin.path, src.path);
+        item.entry = moveEntry(old, lines.positionAt(startIndex), { from: reuse.kin.path, to: src.path }, false);
         this.stats.kin++;
       }
     } else if (old) {
@@ -531,7 +531,7 @@ export class IncrementalModuleExtractor {
       if (it.entry) continue;
       if (it.kin && kin && sameReads(it.kin.reads, kin.scope, scope)) {
         const withBody = !!it.kin.body && sameReads(it.kin.bodyReads, kin.scope, scope);
-        it.entry = adoptEntry(it.kin, src.lines!.positionAt(it.startIndex), kin.path, src.path, withBody);
+        it.entry = moveEntry(it.kin, src.lines!.positionAt(it.startIndex), { from: kin.path, to: src.path }, withBody);
         this.stats.kin++;
       } else it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope, kin);
       it.kin = undefined;
@@ -1171,67 +1171,42 @@ function nodeOf(tree: Tree, item: Item): SyntaxNode {
   return n;
 }
 
-/** A copy of ENTRY whose positions are moved to an item now starting at START. */
-function moveEntry(e: Entry, start: Position): Entry {
-  const dLine = start.line - e.start.line;
-  const dChar = start.character - e.start.character;
-  const firstLine = e.start.line;
-  const move = (p: Position): Position => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
+/** Maps a position of text read at FROM to the same text now at TO (columns shift on its first line only). */
+function mover(from: Position, to: Position): (p: Position) => Position {
+  const dLine = to.line - from.line;
+  const dChar = to.character - from.character;
+  const firstLine = from.line;
+  return (p) => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
+}
+
+/**
+ * A copy of ENTRY for an item now starting at START: positions moved. PATH: the entry is a
+ * kin file's (KinFile), its path replaced. WITH_BODY false: its body facts are left to be read
+ * again when asked for (a kin entry whose body lookups the new scope answers otherwise).
+ */
+function moveEntry(e: Entry, start: Position, path?: { from: string; to: string }, withBody = true): Entry {
+  const move = mover(e.start, start);
   const range = (r: Range): Range => ({ start: move(r.start), end: move(r.end) });
+  const relink = path && path.from !== path.to ? path : undefined;
   const f = e.facts;
   let facts: ItemFacts = f;
   let only = 0;
   for (const k in f) if (f[k as keyof ItemFacts] !== undefined) only++;
   if (only === 0) facts = f;
-  else if (f.functions && f.functions.length === 1 && !f.functions[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined)) {
+  else if (f.functions && f.functions.length === 1 && !f.functions[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined) && (!relink || f.functions[0].file === relink.from)) {
     // The common case: a function definition or prototype (signature only; body facts are separate).
     const fn = f.functions[0];
-    facts = { ...f, functions: [{ ...fn, range: range(fn.range), nameRange: range(fn.nameRange), bodyRange: fn.bodyRange && range(fn.bodyRange) }] };
-  } else if (f.globals && only === 1) {
-    facts = { globals: f.globals.map((g) => ({ ...g, range: range(g.range) })) };
-  } else facts = copyDeep(f, false, move);
+    facts = { ...f, functions: [{ ...fn, file: relink ? relink.to : fn.file, range: range(fn.range), nameRange: range(fn.nameRange), bodyRange: fn.bodyRange && range(fn.bodyRange) }] };
+  } else if (f.globals && only === 1 && (!relink || f.globals.every((g) => g.file === relink.from))) {
+    facts = { globals: f.globals.map((g) => ({ ...g, file: relink ? relink.to : g.file, range: range(g.range) })) };
+  } else facts = copyDeep(f, false, move, relink);
   const out: Entry = {
     type: e.type, start, facts, errors: e.errors.length ? e.errors.map(range) : e.errors, unreadable: e.unreadable.length ? e.unreadable.map(range) : e.unreadable,
-    body: e.body && copyDeep(e.body, false, move), kinds: e.kinds,
+    body: withBody && e.body ? copyDeep(e.body, false, move, relink) : undefined, kinds: e.kinds,
   };
   if (e.reads) out.reads = e.reads;
-  if (e.bodyReads) out.bodyReads = e.bodyReads;
-  return out;
-}
-
-/**
- * A copy of ENTRY, read from the kin file FROM, for an item of file TO now starting at
- * START: positions moved, the path replaced. Its body facts too with WITH_BODY (the caller
- * checked their lookups), else they are read again when asked for.
- */
-function adoptEntry(e: Entry, start: Position, from: string, to: string, withBody = false): Entry {
-  const dLine = start.line - e.start.line;
-  const dChar = start.character - e.start.character;
-  const firstLine = e.start.line;
-  const move = (p: Position): Position => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
-  const range = (r: Range): Range => ({ start: move(r.start), end: move(r.end) });
-  const f = e.facts;
-  let facts: ItemFacts;
-  let only = 0;
-  for (const k in f) if (f[k as keyof ItemFacts] !== undefined) only++;
-  if (only === 0) facts = f;
-  else if (f.functions && f.functions.length === 1 && !f.functions[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined) && f.functions[0].file === from) {
-    // The common cases, as in moveEntry(): a function's signature; globals.
-    const fn = f.functions[0];
-    facts = { ...f, functions: [{ ...fn, file: to, range: range(fn.range), nameRange: range(fn.nameRange), bodyRange: fn.bodyRange && range(fn.bodyRange) }] };
-  } else if (f.globals && only === 1 && f.globals.every((g) => g.file === from)) {
-    facts = { globals: f.globals.map((g) => ({ ...g, file: to, range: range(g.range) })) };
-  } else facts = copyDeep(f, false, move, from === to ? undefined : { from, to });
-  const out: Entry = { type: e.type, start, facts, errors: e.errors, unreadable: e.unreadable, body: undefined, kinds: e.kinds };
-  if (e.reads) out.reads = e.reads;
-  if (e.funcEntries) {
-    const path = from === to ? undefined : { from, to };
-    out.funcEntries = e.funcEntries.map((r) => ({ text: r.text, start: move(r.start), entry: copyDeep(r.entry, false, move, path), owner: out }));
-  }
-  if (withBody && e.body) {
-    out.body = copyDeep(e.body, false, move, from === to ? undefined : { from, to });
-    if (e.bodyReads) out.bodyReads = e.bodyReads;
-  }
+  if (out.body && e.bodyReads) out.bodyReads = e.bodyReads;
+  if (e.funcEntries) out.funcEntries = e.funcEntries.map((r) => ({ text: r.text, start: move(r.start), entry: copyDeep(r.entry, false, move, relink), owner: out }));
   return out;
 }
 
@@ -1252,11 +1227,7 @@ function kinFuncs(kin: KinFile): Map<string, FuncRecord[]> {
 
 /** A copy of fact F read at FROM_START in file FROM, for the same text at START in file TO. */
 function moveFact<T>(f: T, fromStart: Position, start: Position, from: string, to: string): T {
-  const dLine = start.line - fromStart.line;
-  const dChar = start.character - fromStart.character;
-  const firstLine = fromStart.line;
-  const move = (p: Position): Position => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
-  return copyDeep(f, false, move, from === to ? undefined : { from, to });
+  return copyDeep(f, false, mover(fromStart, start), from === to ? undefined : { from, to });
 }
 
 /** Whether scopes A and B answer the lookups of NAMES alike (the same macro text and value, parameter or not). */
