@@ -18,15 +18,19 @@ const BLOCK = 512;
 export class LineIndex {
   /** Line starts of each block, relative to the block's base. Shared between indexes: never written after creation. */
   private readonly blocks: Int32Array[];
-  /** Base offset of each block. */
-  private readonly bases: Float64Array;
+  /**
+   * Base offset of each block. Int32, not Float64: a string is shorter than 2^30 in V8, and a
+   * value read from a Float64Array is a boxed double, which would make every position object's
+   * column a boxed double too (they share one hidden class), adding an allocation per position.
+   */
+  private readonly bases: Int32Array;
   /** Number of the first line of each block, and the line count at the end. */
   private readonly firsts: Int32Array;
 
   /** STARTS: the line-start table of TEXT when already known (see `edited`). */
-  constructor(readonly text: IndexedText, starts?: ArrayLike<number>, parts?: { blocks: Int32Array[]; bases: Float64Array }) {
+  constructor(readonly text: IndexedText, starts?: ArrayLike<number>, parts?: { blocks: Int32Array[]; bases: Int32Array }) {
     let blocks: Int32Array[];
-    let bases: Float64Array;
+    let bases: Int32Array;
     if (parts) {
       ({ blocks, bases } = parts);
     } else {
@@ -37,7 +41,7 @@ export class LineIndex {
       }
       const nb = Math.max(1, Math.ceil(starts.length / BLOCK));
       blocks = new Array<Int32Array>(nb);
-      bases = new Float64Array(nb);
+      bases = new Int32Array(nb);
       for (let b = 0; b < nb; b++) {
         const from = b * BLOCK;
         const to = Math.min(starts.length, from + BLOCK);
@@ -111,7 +115,7 @@ export class LineIndex {
       midBases.push(base);
     }
     const blocks = [...this.blocks.slice(0, b0), ...mid, ...this.blocks.slice(b1 + 1)];
-    const bases = new Float64Array(blocks.length);
+    const bases = new Int32Array(blocks.length);
     bases.set(this.bases.subarray(0, b0), 0);
     for (let k = 0; k < mid.length; k++) bases[b0 + k] = midBases[k];
     for (let b = b1 + 1, o = b0 + mid.length; b < nb; b++, o++) bases[o] = this.bases[b] + delta;

@@ -478,7 +478,7 @@ export class Analyzer {
     const inDeclaredSeries = (dir: string) => this.declaresSeries(dir);
     const cumulative = cumulativeExpected(model, [...this.models.values()], inDeclaredSeries);
     const found = isLivepatchModule(model)
-      ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.host.readFile(f), log: this.log, cumulativeExpected: cumulative })
+      ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.textOf(f), log: this.log, cumulativeExpected: cumulative })
       : [];
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
@@ -534,17 +534,27 @@ export class Analyzer {
   private summarize(model: ModuleModel): PatchSummary {
     let s = this.summaries.get(model);
     if (!s) {
-      s = summarize(model, (f) => this.host.readFile(f), (f) => this.linesOf(f));
+      s = summarize(model, (f) => this.textOf(f), (f) => this.linesOf(f));
       this.current.summaries++;
       this.summaries.set(model, s);
     }
     return s;
   }
 
-  /** Line index of an open document (kept current by the document). */
+  /**
+   * Line index of an open document (kept current by the document), of a file kept from disk,
+   * or of a file of the module just extracted in this run (what extraction read, not read again).
+   */
   private linesOf(path: string): LineIndex | undefined {
     const doc = this.docs.get(path);
-    return doc?.c ? doc.c.lines : this.diskDocs.get(path)?.lines;
+    if (doc?.c) return doc.c.lines;
+    return this.diskDocs.get(path)?.lines ?? (doc ? undefined : this.session?.lastLines.get(path));
+  }
+
+  /** The text of PATH: of the module just extracted when it is one of its files, else read. */
+  private textOf(path: string): string | undefined {
+    const just = this.docs.get(path) ? undefined : this.session?.lastLines.get(path)?.text;
+    return typeof just === 'string' ? just : this.host.readFile(path);
   }
 
   private inSeries(key: string): boolean {

@@ -13,7 +13,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 export const ROOT = path.resolve(__dirname, '../..');
-export const SERVER = path.join(ROOT, 'dist/server.js');
+/** The built server; KLP_BENCH_SERVER names another build (A/B comparisons of two versions in one run). */
+export const SERVER = process.env.KLP_BENCH_SERVER || path.join(ROOT, 'dist/server.js');
 export const CLI = path.join(ROOT, 'dist/cli.js');
 
 export function uri(p: string): string {

@@ -149,8 +149,11 @@ export function prepareSource(text: string): PreparedSource {
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
-    const first = text.charCodeAt(lineStart);
-    if (first === 35 /* # */ || first === 32 || first === 9) {
+    // The first character after the indentation must be `#` (most lines are indented code:
+    // no slice of them).
+    let first = lineStart;
+    while (first < lineEnd && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
+    if (text.charCodeAt(first) === 35 /* # */) {
       const line = text.slice(lineStart, lineEnd);
       if (DIRECTIVE_RE.test(line)) {
         let end = lineEnd;

@@ -190,7 +190,12 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope,
     const directives = directivesIn(text, list.startIndex, list.endIndex);
     items.forEach((item, i) => {
       if (item.type !== 'initializer_list') return;
-      const empty = item.namedChildren.every((c) => !c || c.type === 'comment') || /^\{\s*(0\s*)?\}$/.test(T(item).replace(/\/\*[\s\S]*?\*\//g, ''));
+      // `{}`, `{ 0 }` or only comments: the terminator. (The node API only where the text
+      // holds a comment: this runs for every entry of every table.)
+      const t = T(item);
+      const hasComment = t.includes('/*') || t.includes('//');
+      const empty = item.namedChildCount === 0 || /^\{\s*(0\s*)?\}$/.test(hasComment ? t.replace(/\/\*[\s\S]*?\*\//g, '') : t)
+        || (hasComment && item.namedChildren.every((c) => !c || c.type === 'comment'));
       if (earlyTerminator) {
         // The kernel stops at the first empty entry: what follows is never seen.
         if (!empty) earlyTerminator.ignoredEntries++;
@@ -205,7 +210,6 @@ export function extractItem(n: SyntaxNode, src: ParsedSource, scope: ValueScope,
       }
       let e: E;
       if (kind === 'funcs' && funcReuse) {
-        const t = T(item);
         const taken = funcReuse.take(t, item.startIndex) as E | undefined;
         e = taken ?? entry(item, `${name}[${entries.length}]`);
         if (!taken) funcReuse.read?.(t, item.startIndex, e as KlpFunc);

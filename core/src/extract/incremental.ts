@@ -115,6 +115,8 @@ export interface KinFile {
   scope: ValueScope;
   /** Its klp_func table entries by text (made when first asked). */
   funcs?: Map<string, FuncRecord[]>;
+  /** What lookupsAgree() found for the scope of the file taking from it. */
+  agree?: { scope: ValueScope; names: Map<string, boolean>; lists: WeakMap<string[], boolean> };
 }
 
 /** An ERROR node that holds items (half-typed code). */
@@ -527,10 +529,11 @@ export class IncrementalModuleExtractor {
 
   /** Extracts the items collect() left without facts (they need the module's scope). */
   private fill(src: ParsedSource, state: FileState, scope: ValueScope, kin?: KinFile): void {
+    const agree = kin && lookupsAgree(kin, scope);
     for (const it of state.items) {
       if (it.entry) continue;
-      if (it.kin && kin && sameReads(it.kin.reads, kin.scope, scope)) {
-        const withBody = !!it.kin.body && sameReads(it.kin.bodyReads, kin.scope, scope);
+      if (it.kin && agree && agree(it.kin.reads)) {
+        const withBody = !!it.kin.body && agree(it.kin.bodyReads);
         it.entry = moveEntry(it.kin, src.lines!.positionAt(it.startIndex), { from: kin.path, to: src.path }, withBody);
         this.stats.kin++;
       } else it.entry = this.newEntry(it.node ?? nodeOf(state.tree, it), src, scope, kin);
@@ -559,13 +562,18 @@ export class IncrementalModuleExtractor {
     if (!this.detach && reads && type === 'declaration') {
       const entry = { } as Entry;
       const record = (text: string, startIndex: number, e: KlpFunc) => records.push({ text, start: lines.positionAt(startIndex), entry: e, owner: entry });
+      const agree = kin && lookupsAgree(kin, scope);
+      const owners = new Set<Entry>();
       funcReuse = {
         read: record,
         take: (text, startIndex) => {
-          const r = kin && kinFuncs(kin).get(text)?.find((x) => sameReads(x.owner.reads, kin.scope, scope));
+          const r = agree && kinFuncs(kin).get(text)?.find((x) => agree(x.owner.reads));
           if (!r) return undefined;
           const e = moveFact(r.entry, r.start, lines.positionAt(startIndex), kin!.path, src.path);
-          for (const n of r.owner.reads ?? []) reads.add(n);
+          if (!owners.has(r.owner)) {
+            owners.add(r.owner);
+            for (const n of r.owner.reads ?? []) reads.add(n);
+          }
           record(text, startIndex, e);
           this.stats.kin++;
           return e;
@@ -1147,10 +1155,15 @@ function scopeOf(states: FileState[]): { macros: Record<string, MacroDef>; param
   return { macros, params, key: parts.join('\u0001') };
 }
 
+/** A column past the end of any line, kept within V8's small integers. */
+const END_OF_LINE = 0x3fffffff;
+
 /** Whether position P of LINES is offset S (P's column within its line). */
 function isAt(lines: LineIndex, p: Position, s: number): boolean {
   const lineStart = lines.offsetAt({ line: p.line, character: 0 });
-  return lineStart + p.character === s && s <= lines.offsetAt({ line: p.line, character: Number.MAX_SAFE_INTEGER });
+  // The end of the line as a small integer: one double here would make V8 box the column of
+  // every position object in the process (the literal shares their hidden class).
+  return lineStart + p.character === s && s <= lines.offsetAt({ line: p.line, character: END_OF_LINE });
 }
 
 /** Whether TREE has an ERROR node spanning exactly [s, e). */
@@ -1176,6 +1189,8 @@ function mover(from: Position, to: Position): (p: Position) => Position {
   const dLine = to.line - from.line;
   const dChar = to.character - from.character;
   const firstLine = from.line;
+  // A position that does not move is shared, not copied (facts are never written after extraction).
+  if (dLine === 0) return (p) => (p.line === firstLine && dChar !== 0 ? { line: p.line, character: p.character + dChar } : p);
   return (p) => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
 }
 
@@ -1186,7 +1201,11 @@ function mover(from: Position, to: Position): (p: Position) => Position {
  */
 function moveEntry(e: Entry, start: Position, path?: { from: string; to: string }, withBody = true): Entry {
   const move = mover(e.start, start);
-  const range = (r: Range): Range => ({ start: move(r.start), end: move(r.end) });
+  const range = (r: Range): Range => {
+    const start = move(r.start);
+    const end = move(r.end);
+    return start === r.start && end === r.end ? r : { start, end };
+  };
   const relink = path && path.from !== path.to ? path : undefined;
   const f = e.facts;
   let facts: ItemFacts = f;
@@ -1230,6 +1249,31 @@ function moveFact<T>(f: T, fromStart: Position, start: Position, from: string, t
   return copyDeep(f, false, mover(fromStart, start), from === to ? undefined : { from, to });
 }
 
+/**
+ * Whether the scope of KIN's module and SCOPE answer lookups of a list of names alike
+ * (sameReads), remembered per name and per list: the items of a file share most names, and
+ * an entry's list is shared by its moved copies.
+ */
+function lookupsAgree(kin: KinFile, scope: ValueScope): (names: string[] | undefined) => boolean {
+  let memo = kin.agree;
+  if (!memo || memo.scope !== scope) memo = kin.agree = { scope, names: new Map(), lists: new WeakMap() };
+  const { names: byName, lists } = memo;
+  return (names) => {
+    if (!names) return true;
+    let r = lists.get(names);
+    if (r === undefined) {
+      r = true;
+      for (const n of names) {
+        let same = byName.get(n);
+        if (same === undefined) byName.set(n, (same = sameReads([n], kin.scope, scope)));
+        if (!same) { r = false; break; }
+      }
+      lists.set(names, r);
+    }
+    return r;
+  };
+}
+
 /** Whether scopes A and B answer the lookups of NAMES alike (the same macro text and value, parameter or not). */
 function sameReads(names: string[] | undefined, a: ValueScope, b: ValueScope): boolean {
   if (!names) return true;
@@ -1263,6 +1307,7 @@ function copyString(s: string): string {
 function copyDeep<T>(v: T, strings = true, move?: (p: Position) => Position, path?: { from: string; to: string }): T {
   if (typeof v === 'string') return (path && v === path.from ? path.to : strings ? copyString(v) : v) as T;
   if (typeof v !== 'object' || v === null) return v;
+  if (!strings) return shareDeep(v, move, path);
   if (Array.isArray(v)) return v.map((x) => copyDeep(x, strings, move, path)) as T;
   const o = v as Record<string, unknown>;
   if (typeof o.line === 'number' && typeof o.character === 'number') {
@@ -1271,4 +1316,39 @@ function copyDeep<T>(v: T, strings = true, move?: (p: Position) => Position, pat
   const out: Record<string, unknown> = {};
   for (const k in o) out[k] = copyDeep(o[k], strings, move, path);
   return out as T;
+}
+
+/**
+ * copyDeep without copying strings: what nothing in changes (no position moved, no path
+ * replaced) is shared rather than copied, so that the facts of an item that moved carry
+ * little new (a kin file's item: its positions and paths only).
+ */
+function shareDeep<T>(v: T, move?: (p: Position) => Position, path?: { from: string; to: string }): T {
+  if (typeof v === 'string') return (path && v === path.from ? path.to : v) as T;
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const c = shareDeep(v[i], move, path);
+      if (out) out.push(c);
+      else if (c !== v[i]) { out = v.slice(0, i); out.push(c); }
+    }
+    return (out ?? v) as T;
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.line === 'number' && typeof o.character === 'number') return (move ? move(o as unknown as Position) : o) as T;
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const c = shareDeep(o[k], move, path);
+    if (out) out[k] = c;
+    else if (c !== o[k]) {
+      out = {};
+      for (const j in o) {
+        if (j === k) break;
+        out[j] = o[j];
+      }
+      out[k] = c;
+    }
+  }
+  return (out ?? o) as T;
 }

@@ -110,6 +110,9 @@ const KEEP_TEXT = 2_000_000;
 /** The most a file may differ (share of its lines) from the one it starts from. */
 const MAX_CHANGED_SHARE = 0.4;
 
+/** A file differing from a kept one in at most this share of its lines is taken without looking further. */
+const CLOSE_ENOUGH_SHARE = 0.02;
+
 /** What the session did (for benchmarks and tests). */
 export interface SessionStats {
   files: number;
@@ -127,6 +130,12 @@ export interface SessionStats {
  */
 export class ExtractionSession {
   private seen: Seen[] = [];
+  /**
+   * The line indexes (and so the texts) of the files of the last module extracted: what was
+   * read, for a caller that reads the same files next (patch summaries, fixes) without
+   * reading and indexing them again.
+   */
+  lastLines = new Map<string, LineIndex>();
   readonly stats: SessionStats = { files: 0, treesReused: 0, reparsed: 0, itemsReused: 0 };
 
   /** The model of one module (as extractModule(NAME, SOURCES)). */
@@ -144,6 +153,7 @@ export class ExtractionSession {
         prepared.push({ text, lines });
         this.stats.files++;
       }
+      this.lastLines = new Map(parsed.map((p) => [p.path, p.lines!]));
       const extractor = new IncrementalModuleExtractor({ oneShot: true });
       const model = extractor.update(name, parsed, kin);
       this.stats.itemsReused += extractor.stats.kin;
@@ -162,6 +172,7 @@ export class ExtractionSession {
   dispose(): void {
     for (const s of this.seen) s.tree.delete();
     this.seen = [];
+    this.lastLines = new Map();
   }
 
   /** Parses TEXT, from a kept file's tree when one is close enough (and notes its facts in KIN). */
@@ -204,7 +215,9 @@ export class ExtractionSession {
       if (!hunks) continue;
       const changed = hunks.reduce((n, h) => n + Math.max(h.a1 - h.a0, h.b1 - h.b0), 0);
       if (!best || changed < best.changed) best = { seen: s, hunks, changed };
-      if (changed === 0) break;
+      // Close enough: a few changed lines cost a few parses more than the best would, a
+      // diff against every other kept file costs more (the previous version is this one).
+      if (changed <= lines.length * CLOSE_ENOUGH_SHARE) break;
     }
     return best;
   }
