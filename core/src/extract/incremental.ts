@@ -89,7 +89,8 @@ function kindsOf(type: string, f: ItemFacts): number {
 
 /** A cache entry (always the same shape). */
 function makeEntry(type: string, start: Position, facts: ItemFacts, errors: Range[], unreadable: Range[], body?: BodyFacts): Entry {
-  return { type, start, facts, errors, unreadable, body, kinds: kindsOf(type, facts) };
+  // Every field written here, those set later too: one hidden class, no property store added later.
+  return { type, start, facts, errors, unreadable, body, kinds: kindsOf(type, facts), reads: undefined, bodyReads: undefined, funcEntries: undefined };
 }
 
 /** An item of the current tree. `node` only when it was read from the tree this update. */
@@ -1219,12 +1220,11 @@ function moveEntry(e: Entry, start: Position, path?: { from: string; to: string 
   } else if (f.globals && only === 1 && (!relink || f.globals.every((g) => g.file === relink.from))) {
     facts = { globals: f.globals.map((g) => ({ ...g, file: relink ? relink.to : g.file, range: range(g.range) })) };
   } else facts = copyDeep(f, false, move, relink);
+  const body = withBody && e.body ? copyDeep(e.body, false, move, relink) : undefined;
   const out: Entry = {
     type: e.type, start, facts, errors: e.errors.length ? e.errors.map(range) : e.errors, unreadable: e.unreadable.length ? e.unreadable.map(range) : e.unreadable,
-    body: withBody && e.body ? copyDeep(e.body, false, move, relink) : undefined, kinds: e.kinds,
+    body, kinds: e.kinds, reads: e.reads, bodyReads: body ? e.bodyReads : undefined, funcEntries: undefined,
   };
-  if (e.reads) out.reads = e.reads;
-  if (out.body && e.bodyReads) out.bodyReads = e.bodyReads;
   if (e.funcEntries) out.funcEntries = e.funcEntries.map((r) => ({ text: r.text, start: move(r.start), entry: copyDeep(r.entry, false, move, relink), owner: out }));
   return out;
 }

@@ -147,9 +147,12 @@ export class ExtractionSession {
       for (const s of sources) {
         const text = prepareSource(s.text).text;
         const lines = text.split('\n');
-        const tree = this.parse(s.path, text, lines, kin);
+        const starts = lineStarts(lines);
+        const tree = this.parse(s.path, text, lines, starts, kin);
         if (!tree) continue;
-        parsed.push({ path: s.path, text: s.text, tree, lines: new LineIndex(s.text) });
+        // Preparing keeps every newline where it was: the line starts are the source's too.
+        starts.length = lines.length;
+        parsed.push({ path: s.path, text: s.text, tree, lines: new LineIndex(s.text, starts) });
         prepared.push({ text, lines });
         this.stats.files++;
       }
@@ -176,14 +179,13 @@ export class ExtractionSession {
   }
 
   /** Parses TEXT, from a kept file's tree when one is close enough (and notes its facts in KIN). */
-  private parse(path: string, text: string, lines: string[], kin: Map<string, KinFile>): Tree | null {
+  private parse(path: string, text: string, lines: string[], newStarts: number[], kin: Map<string, KinFile>): Tree | null {
     const from = this.closest(text, lines);
     if (!from) return parsePrepared(text);
     const { seen, hunks } = from;
     this.seen.splice(this.seen.indexOf(seen), 1);
     // Edits from the last hunk to the first: each in coordinates the earlier ones leave alone.
     const oldStarts = lineStarts(seen.lines);
-    const newStarts = lineStarts(lines);
     for (let h = hunks.length - 1; h >= 0; h--) seen.tree.edit(new Edit(hunkEdit(hunks[h], oldStarts, newStarts, text)));
     let tree = parsePrepared(text, seen.tree);
     seen.tree.delete();
@@ -201,11 +203,17 @@ export class ExtractionSession {
   private closest(text: string, lines: string[]): { seen: Seen; hunks: LineHunk[] } | undefined {
     let best: { seen: Seen; hunks: LineHunk[]; changed: number } | undefined;
     const maxChanged = Math.floor(lines.length * MAX_CHANGED_SHARE);
+    // The previous file first, straight to the diff (it gives up past a few changed lines):
+    // in a series it is the one, and the line sets below cost more than that diff.
+    const last = this.seen[this.seen.length - 1];
+    if (last && sizesAgree(last.prepared.length, text.length)) {
+      const hunks = lineHunks(last.lines, lines, Math.floor(lines.length * CLOSE_ENOUGH_SHARE));
+      if (hunks) return { seen: last, hunks };
+    }
     // Most recent first: in a series the previous version is the likely one.
     for (let k = this.seen.length - 1; k >= 0; k--) {
       const s = this.seen[k];
-      const ratio = s.prepared.length / Math.max(1, text.length);
-      if (ratio < 1 - MAX_CHANGED_SHARE || ratio > 1 / (1 - MAX_CHANGED_SHARE)) continue;
+      if (!sizesAgree(s.prepared.length, text.length)) continue;
       // Cheap before the diff: most of the new lines must occur in the old text at all.
       const set = (s.lineSet ??= new Set(s.lines));
       let shared = 0;
@@ -232,6 +240,12 @@ export class ExtractionSession {
       gone.tree.delete();
     }
   }
+}
+
+/** Whether texts of lengths A and B can be within MAX_CHANGED_SHARE of each other. */
+function sizesAgree(a: number, b: number): boolean {
+  const ratio = a / Math.max(1, b);
+  return ratio >= 1 - MAX_CHANGED_SHARE && ratio <= 1 / (1 - MAX_CHANGED_SHARE);
 }
 
 /**

@@ -85,6 +85,27 @@ const FREE = /^(kfree|kvfree|vfree|kfree_rcu|kvfree_rcu|kfree_sensitive|kzfree|k
 
 /** Comments removed, white space collapsed: two bodies that differ only in layout are equal. */
 export function fingerprintText(body: string): string {
+  // The bodies of a series repeat from patch to patch (cumulative patches carry them on).
+  let fp = fingerprints.get(body);
+  if (fp === undefined) {
+    fp = normalizeBody(body);
+    if (fingerprintChars + body.length > FINGERPRINT_CHARS_KEPT) {
+      fingerprints.clear();
+      fingerprintChars = 0;
+    }
+    // The key copied out of the file text it was sliced from (a slice would keep it alive).
+    fingerprints.set((' ' + body).slice(1), fp);
+    fingerprintChars += body.length;
+  }
+  return fp;
+}
+
+/** Fingerprints of recent bodies, bounded by the characters of the bodies (cleared when full). */
+const fingerprints = new Map<string, string>();
+let fingerprintChars = 0;
+const FINGERPRINT_CHARS_KEPT = 2_000_000;
+
+function normalizeBody(body: string): string {
   return body
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/\/\/[^\n]*/g, ' ')
