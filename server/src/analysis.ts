@@ -75,7 +75,8 @@ interface ExtractorState {
 interface SeriesEntry {
   /** The model the fingerprint was computed from. */
   model: ModuleModel;
-  fingerprint: string;
+  /** Made when first compared (most modules are never edited: an index makes none). */
+  fingerprint?: string;
 }
 
 export class Analyzer {
@@ -520,14 +521,19 @@ export class Analyzer {
       this.fingerprints.delete(key);
       return;
     }
-    const summary = this.summarize(model);
-    const fingerprint = seriesFingerprint(model, summary);
+    // The summary now, while the text extraction read is at hand (the series analysis reads it).
+    this.summarize(model);
+    const now: SeriesEntry = { model };
     const before = this.fingerprints.get(key);
-    if (before && before.fingerprint === fingerprint) {
+    if (before && this.fingerprintOf(before) === this.fingerprintOf(now)) {
       const kept = this.summaries.get(before.model);
       if (kept) this.summaries.set(model, kept);
     } else this.seriesChanged.add(key);
-    this.fingerprints.set(key, { model, fingerprint });
+    this.fingerprints.set(key, now);
+  }
+
+  private fingerprintOf(e: SeriesEntry): string {
+    return (e.fingerprint ??= seriesFingerprint(e.model, this.summarize(e.model)));
   }
 
   /** The patch summary of a model (computed once per model object). */
@@ -689,7 +695,10 @@ export class Analyzer {
     for (const k of [...this.fingerprints.keys()]) if (!members.has(k)) this.fingerprints.delete(k);
     for (const k of members) {
       const model = this.models.get(k);
-      if (model?.isLivepatch && !this.fingerprints.has(k)) this.fingerprints.set(k, { model, fingerprint: seriesFingerprint(model, this.summarize(model)) });
+      if (model?.isLivepatch && !this.fingerprints.has(k)) {
+        this.summarize(model);
+        this.fingerprints.set(k, { model });
+      }
     }
   }
 
