@@ -162,14 +162,19 @@ export function stateChanges(patch: PatchSummary, installed: PatchSummary[]): St
   // versions play no part; a cumulative patch must carry the installed block_disable states.
   const proposal = patch.model.apiLevel === 'state-callbacks' || installed.some((o) => o.model.apiLevel === 'state-callbacks');
   const blocks = (id: number) => installed.some((o) => patchStates(o.model).some((s) => s.id === id && s.blockDisable));
+  // Whole literals rather than a spread of the common fields: V8 (Node 20) takes microseconds
+  // per such spread, and a series of n patches has n(n+1)/2 steps.
   for (const [id, { s: old, module }] of best) {
     const mine = patch.states.find((s) => s.id === id);
-    const base = { id, idText: mine?.idText ?? old.idText, prevVersion: old.version, prevModule: module, prevLoc: old.loc };
+    const idText = mine?.idText ?? old.idText;
     if (!mine) {
-      out.push({ ...base, status: patch.replace ? 'dropped' : 'untouched', compatible: proposal ? !(patch.replace && blocks(id)) : !patch.replace });
+      const status: StateStep = patch.replace ? 'dropped' : 'untouched';
+      const compatible = proposal ? !(patch.replace && blocks(id)) : !patch.replace;
+      out.push({ id, idText, prevVersion: old.version, prevModule: module, prevLoc: old.loc, status, compatible });
     } else {
       const status: StateStep = mine.version < old.version ? 'downgraded' : mine.version === old.version ? 'carried' : 'upgraded';
-      out.push({ ...base, status, version: mine.version, compatible: proposal || mine.version >= old.version, loc: mine.loc });
+      const compatible = proposal || mine.version >= old.version;
+      out.push({ id, idText, prevVersion: old.version, prevModule: module, prevLoc: old.loc, status, version: mine.version, compatible, loc: mine.loc });
     }
   }
   for (const s of patch.states) {
