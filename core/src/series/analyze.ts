@@ -11,6 +11,7 @@ import type { SeriesSpec } from './seriesFile';
 import type { LineIndex } from '../text';
 import { Effect, PatchState, PatchSummary, shadowKey, summarizePatch } from './summary';
 import { patchStates } from '../rules/stateApi';
+import { funcKeys } from './funcIndex';
 
 export type FunctionStep = 'new' | 'changed' | 'kept' | 'reverted-by-nop' | 'stacked';
 export type StateStep = 'introduced' | 'carried' | 'upgraded' | 'dropped' | 'downgraded' | 'untouched';
@@ -138,8 +139,6 @@ export interface SeriesReport {
   problems: { file?: string; line?: number; range?: Location['range']; message: string }[];
 }
 
-const funcKey = (object: string, name: string, sympos: number) => `${object}\u0000${name}\u0000${sympos}`;
-
 function shadowKeyOf(id: number, idText: string): string {
   return shadowKey(Number.isNaN(id) ? undefined : id, idText);
 }
@@ -181,14 +180,6 @@ export function stateChanges(patch: PatchSummary, installed: PatchSummary[]): St
     if (!best.has(s.id)) out.push({ id: s.id, idText: s.idText, status: 'introduced', version: s.version, compatible: true, loc: s.loc });
   }
   return out.sort((a, b) => a.id - b.id);
-}
-
-/** Function keys of a summary's funcs (by index), computed once per summary. */
-const keysCache = new WeakMap<PatchSummary, string[]>();
-function funcKeys(p: PatchSummary): string[] {
-  let keys = keysCache.get(p);
-  if (!keys) keysCache.set(p, (keys = p.funcs.map((f) => funcKey(f.object, f.oldName, f.sympos))));
-  return keys;
 }
 
 type Top = Map<string, { p: PatchSummary; f: PatchSummary['funcs'][number] }>;

@@ -6,6 +6,7 @@ import type { Finding, Fix, RelatedInfo } from '../findings';
 import type { Location } from '../model';
 import type { SeriesReport, StepAnalysis, SeriesStep } from './analyze';
 import type { PatchSummary } from './summary';
+import { funcKey, funcsByKey } from './funcIndex';
 
 const related = (loc: Location | undefined, message: string): RelatedInfo[] => (loc ? [{ file: loc.file, range: loc.range, message }] : []);
 
@@ -74,9 +75,12 @@ function describe(effects: { effect: { kind: string; text: string; via?: string 
   return parts.join(', ');
 }
 
-function callbackFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen: Set<string>): void {
+const effectKey = (e: { kind: string; key: string }) => `${e.kind}:${e.key}`;
+
+/** KNOWN: effects (`kind:key`) the ordinary upgrade already reports, left out. */
+function callbackFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen: Set<string>, known?: Set<string>): void {
   for (const cb of step.lostCallbacks) {
-    const missing = cb.effects.filter((e) => !e.takenOverAt && !e.moot);
+    const missing = cb.effects.filter((e) => !e.takenOverAt && !e.moot && !known?.has(effectKey(e.effect)));
     if (!missing.length) continue;
     const key = `cb:${cb.module}:${cb.fn}`;
     if (seen.has(key)) continue;
@@ -108,10 +112,12 @@ function shadowFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], see
   }
 }
 
-function functionFindings(step: SeriesStep, p: PatchSummary, patches: PatchSummary[], out: Finding[]): void {
+/** IDX: P's position in PATCHES. */
+function functionFindings(step: SeriesStep, p: PatchSummary, idx: number, patches: PatchSummary[], out: Finding[]): void {
   const main = step.main;
   if (main.kind === 'install') return;
   for (const f of main.functions) {
+    if (f.status === 'kept') continue; // the common case: nothing to say
     const label = fnLabel(f.object, f.name, f.sympos);
     if (main.replace) {
       if (f.status === 'new' || f.status === 'changed') {
@@ -135,15 +141,15 @@ function functionFindings(step: SeriesStep, p: PatchSummary, patches: PatchSumma
     }
   }
   // KLP022: a later patch older in content.
-  const idx = patches.indexOf(p);
   if (main.replace && idx >= 2) {
     const prev = patches[idx - 1];
     for (const f of main.functions) {
       if (f.status !== 'changed' || f.compared === false) continue;
-      const mine = p.funcs.find((x) => x.object === f.object && x.oldName === f.name && x.sympos === f.sympos);
+      const key = funcKey(f.object, f.name, f.sympos);
+      const mine = funcsByKey(p).get(key);
       if (!mine?.fingerprint) continue;
       for (let j = idx - 2; j >= 0; j--) {
-        const older = patches[j].funcs.find((x) => x.object === f.object && x.oldName === f.name && x.sympos === f.sympos);
+        const older = funcsByKey(patches[j]).get(key);
         if (older?.fingerprint && older.fingerprint === mine.fingerprint) {
           out.push({
             code: 'KLP022', severity: 'warning', file: f.loc!.file, range: f.loc!.range,
@@ -168,22 +174,24 @@ function functionFindings(step: SeriesStep, p: PatchSummary, patches: PatchSumma
 /** Every series finding of REPORT, sorted by the caller's usual order. */
 export function seriesFindings(report: SeriesReport): Finding[] {
   const out: Finding[] = [];
+  // The first patch of each name, and where it is (a name listed twice reads the first).
+  const first = new Map<string, number>();
+  report.patches.forEach((p, i) => { if (!first.has(p.module)) first.set(p.module, i); });
   for (const step of report.steps) {
-    const p = report.patches.find((x) => x.module === step.patch)!;
+    const idx = first.get(step.patch)!;
+    const p = report.patches[idx];
     const seen = new Set<string>();
     stateFindings(step.main, p, out, seen);
     callbackFindings(step.main, p, out, seen);
     shadowFindings(step.main, p, out, seen);
     // Version skips add only what the ordinary upgrade does not already report.
-    const mainMissing = new Set(step.main.lostCallbacks.flatMap((c) => c.effects.filter((e) => !e.takenOverAt && !e.moot).map((e) => `${e.effect.kind}:${e.effect.key}`)));
+    const mainMissing = new Set(step.main.lostCallbacks.flatMap((c) => c.effects.filter((e) => !e.takenOverAt && !e.moot).map((e) => effectKey(e.effect))));
     for (const a of step.skips) {
       if (step.main.accepted) stateFindings(a, p, out, seen);
-      // (Not a spread of the step: that would compute its function changes, which are lazy.)
-      const fresh = Object.assign(Object.create(a) as StepAnalysis, { lostCallbacks: a.lostCallbacks.map((c) => ({ ...c, effects: c.effects.filter((e) => !mainMissing.has(`${e.effect.kind}:${e.effect.key}`)) })) });
-      callbackFindings(fresh, p, out, seen);
+      callbackFindings(a, p, out, seen, mainMissing);
       shadowFindings(a, p, out, seen);
     }
-    functionFindings(step, p, report.patches, out);
+    functionFindings(step, p, idx, report.patches, out);
   }
   for (const c of report.shadowConflicts) {
     out.push({
