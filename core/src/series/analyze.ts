@@ -290,33 +290,39 @@ function shadowChanges(patch: PatchSummary, installed: PatchSummary[], lost: Los
   return [...byKey.values()].sort((a, b) => (a.id ?? 0) - (b.id ?? 0) || (a.idText < b.idText ? -1 : 1));
 }
 
+/** What a skip step's function changes are computed from, until first read. */
+const pendingFunctions = new WeakMap<StepAnalysis, { patch: PatchSummary; installed: PatchSummary[] }>();
+
+/** The getter of a skip step's `functions`: computes them, then keeps them as a plain value. */
+function lazyFunctions(this: StepAnalysis): FunctionChange[] {
+  const { patch, installed } = pendingFunctions.get(this)!;
+  pendingFunctions.delete(this);
+  const functions = functionChanges(patch, installed);
+  Object.defineProperty(this, 'functions', { value: functions, enumerable: true, writable: true, configurable: true });
+  return functions;
+}
+
 /** Installing PATCH on a machine where INSTALLED are the active patches (stack order). */
 export function analyzeStep(kind: StepKind, patch: PatchSummary, installed: PatchSummary[]): StepAnalysis {
   const states = stateChanges(patch, installed);
   const lost = lostCallbacks(patch, installed);
-  const step: StepAnalysis = {
-    kind,
-    patch: patch.module,
-    over: installed.map((p) => p.module),
-    replace: patch.replace,
-    accepted: states.every((s) => s.compatible),
-    functions: [],
-    states,
-    lostCallbacks: lost,
-    shadows: shadowChanges(patch, installed, lost),
-  };
+  const over = installed.map((p) => p.module);
+  const accepted = states.every((s) => s.compatible);
+  const shadows = shadowChanges(patch, installed, lost);
+  if (kind !== 'skip') {
+    return { kind, patch: patch.module, over, replace: patch.replace, accepted, functions: functionChanges(patch, installed), states, lostCallbacks: lost, shadows };
+  }
   // A series of n patches has n(n+1)/2 version-skip steps; no finding reads their function
-  // changes (only the reports that show a skip do): computed when first read.
-  if (kind === 'skip') {
-    Object.defineProperty(step, 'functions', {
-      enumerable: true, configurable: true,
-      get() {
-        const functions = functionChanges(patch, installed);
-        Object.defineProperty(step, 'functions', { value: functions, enumerable: true, writable: true, configurable: true });
-        return functions;
-      },
-    });
-  } else step.functions = functionChanges(patch, installed);
+  // changes (only the reports that show a skip do): computed when first read. One getter for
+  // all, defined before the fields that follow it (same key order as the other steps): the
+  // steps then share their hidden classes, where a getter per step, or one redefining a
+  // field, gives each step its own (slow to make, slow to read).
+  const step = { kind, patch: patch.module, over, replace: patch.replace, accepted } as StepAnalysis;
+  Object.defineProperty(step, 'functions', { get: lazyFunctions, enumerable: true, configurable: true });
+  step.states = states;
+  step.lostCallbacks = lost;
+  step.shadows = shadows;
+  pendingFunctions.set(step, { patch, installed });
   return step;
 }
 
@@ -389,7 +395,8 @@ export class StepMemo {
   }
 
   step(kind: StepKind, patch: PatchSummary, installed: PatchSummary[]): StepAnalysis {
-    const key = `${kind}:${[patch, ...installed].map((p) => this.id(p)).join(',')}`;
+    let key = `${kind}:${this.id(patch)}`;
+    for (const p of installed) key += `,${this.id(p)}`;
     let s = this.current.get(key) ?? this.previous.get(key);
     if (s) this.reused++;
     else {
@@ -431,14 +438,16 @@ export function analyzeSeries(spec: SeriesSpec, models: Map<string, ModuleModel>
   const stepOf = (kind: StepKind, p: PatchSummary, over: PatchSummary[]) => (memo ? memo.step(kind, p, over) : analyzeStep(kind, p, over));
   const steps: SeriesStep[] = [];
   const installedAfter: PatchSummary[][] = [];
+  // Their module names joined, made once per step (skips over the same patches are one skip).
+  const afterKeys: string[] = [];
   let installed: PatchSummary[] = [];
   patches.forEach((p, i) => {
     const main = stepOf(i === 0 ? 'install' : 'upgrade', p, installed);
     const skips: StepAnalysis[] = [];
-    const seen = new Set([installed.map((x) => x.module).join(',')]);
+    const seen = new Set([i === 0 ? '' : afterKeys[i - 1]]);
     for (let j = i - 2; j >= 0; j--) {
       const over = installedAfter[j];
-      const key = over.map((x) => x.module).join(',');
+      const key = afterKeys[j];
       if (seen.has(key) || !over.length) continue;
       seen.add(key);
       skips.push(stepOf('skip', p, over));
@@ -446,8 +455,10 @@ export function analyzeSeries(spec: SeriesSpec, models: Map<string, ModuleModel>
     const next = after(installed, p, main.accepted);
     // Rolling back a non-cumulative patch means disabling it: the previous one is still installed.
     const downgrade = i > 0 && main.accepted && !next.includes(patches[i - 1]) ? stepOf('downgrade', patches[i - 1], next) : undefined;
-    steps.push({ index: i, patch: p.module, main, skips, downgrade, installedAfter: next.map((x) => x.module) });
+    const modules = next.map((x) => x.module);
+    steps.push({ index: i, patch: p.module, main, skips, downgrade, installedAfter: modules });
     installedAfter.push(next);
+    afterKeys.push(modules.join(','));
     installed = next;
   });
 
