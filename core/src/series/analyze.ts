@@ -278,6 +278,7 @@ function shadowChanges(patch: PatchSummary, installed: PatchSummary[], lost: Los
       if (byKey.has(k) || patch.shadows.some((x) => isAlloc(x.op) && shadowKeyOf(x.id, x.idText) === k)) get(s.id, s.idText).frees.push(s.loc);
     }
   }
+  if (!byKey.size) return []; // most steps: no shadow variables
   const lostFrees = new Set(lost.flatMap((l) => l.effects.filter((e) => e.effect.kind === 'shadow-free').map((e) => e.effect.key)));
   for (const [k, c] of byKey) {
     const prev = c.allocatedBy.length > 0;
