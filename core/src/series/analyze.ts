@@ -147,16 +147,28 @@ function isAlloc(op: string): boolean {
   return op === 'alloc' || op === 'get_or_alloc';
 }
 
-/** The kernel's klp_is_state_compatible over every installed state (semantics §7). */
-export function stateChanges(patch: PatchSummary, installed: PatchSummary[]): StateChange[] {
-  const out: StateChange[] = [];
-  const best = new Map<number, { s: PatchState; module: string }>();
+type Best = Map<number, { s: PatchState; module: string }>;
+/** The states when only P is installed (the common case: cumulative series). */
+const bestCache = new WeakMap<PatchSummary, Best>();
+
+/** The highest version of each state id among INSTALLED, and the patch that has it (the last one on a tie). */
+function bestStates(installed: PatchSummary[]): Best {
+  if (installed.length === 1 && bestCache.has(installed[0])) return bestCache.get(installed[0])!;
+  const best: Best = new Map();
   for (const o of installed) {
     for (const s of o.states) {
       const b = best.get(s.id);
       if (!b || s.version >= b.s.version) best.set(s.id, { s, module: o.module });
     }
   }
+  if (installed.length === 1) bestCache.set(installed[0], best);
+  return best;
+}
+
+/** The kernel's klp_is_state_compatible over every installed state (semantics §7). */
+export function stateChanges(patch: PatchSummary, installed: PatchSummary[]): StateChange[] {
+  const out: StateChange[] = [];
+  const best = bestStates(installed);
   // Modules written for the proposed state-callbacks API (semantics §12) follow its rule:
   // versions play no part; a cumulative patch must carry the installed block_disable states.
   const proposal = patch.model.apiLevel === 'state-callbacks' || installed.some((o) => o.model.apiLevel === 'state-callbacks');
@@ -253,6 +265,7 @@ function lostCallbacks(patch: PatchSummary, installed: PatchSummary[]): LostCall
 }
 
 function shadowChanges(patch: PatchSummary, installed: PatchSummary[], lost: LostCallback[]): ShadowChange[] {
+  if (!patch.shadows.length && !installed.some((o) => o.shadows.length)) return []; // most steps
   const byKey = new Map<string, ShadowChange>();
   const get = (id: number, idText: string) => {
     const k = shadowKeyOf(id, idText);
@@ -278,7 +291,6 @@ function shadowChanges(patch: PatchSummary, installed: PatchSummary[], lost: Los
       if (byKey.has(k) || patch.shadows.some((x) => isAlloc(x.op) && shadowKeyOf(x.id, x.idText) === k)) get(s.id, s.idText).frees.push(s.loc);
     }
   }
-  if (!byKey.size) return []; // most steps: no shadow variables
   const lostFrees = new Set(lost.flatMap((l) => l.effects.filter((e) => e.effect.kind === 'shadow-free').map((e) => e.effect.key)));
   for (const [k, c] of byKey) {
     const prev = c.allocatedBy.length > 0;
