@@ -153,7 +153,8 @@ const bestCache = new WeakMap<PatchSummary, Best>();
 
 /** The highest version of each state id among INSTALLED, and the patch that has it (the last one on a tie). */
 function bestStates(installed: PatchSummary[]): Best {
-  if (installed.length === 1 && bestCache.has(installed[0])) return bestCache.get(installed[0])!;
+  const cached = installed.length === 1 ? bestCache.get(installed[0]) : undefined;
+  if (cached) return cached;
   const best: Best = new Map();
   for (const o of installed) {
     for (const s of o.states) {
@@ -200,7 +201,8 @@ const topCache = new WeakMap<PatchSummary, Top>();
 
 /** The installed version of each function: the last of INSTALLED that patches it. */
 function topOf(installed: PatchSummary[]): Top {
-  if (installed.length === 1 && topCache.has(installed[0])) return topCache.get(installed[0])!;
+  const cached = installed.length === 1 ? topCache.get(installed[0]) : undefined;
+  if (cached) return cached;
   const top: Top = new Map();
   for (const o of installed) {
     const keys = funcKeys(o);
