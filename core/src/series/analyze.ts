@@ -166,33 +166,53 @@ function bestStates(installed: PatchSummary[]): Best {
   return best;
 }
 
+const usesStateCallbacks = (p: PatchSummary) => p.model.apiLevel === 'state-callbacks';
+const usesShadows = (p: PatchSummary) => p.shadows.length > 0;
+const moduleOf = (p: PatchSummary) => p.module;
+const isCompatible = (s: StateChange) => s.compatible;
+const byId = (a: StateChange, b: StateChange) => a.id - b.id;
+
+/** Whether one of INSTALLED marks state ID block_disable (the proposed state-callbacks API). */
+function blocksDisable(installed: PatchSummary[], id: number): boolean {
+  return installed.some((o) => patchStates(o.model).some((s) => s.id === id && s.blockDisable));
+}
+
+function stateOf(p: PatchSummary, id: number): PatchState | undefined {
+  for (let k = 0; k < p.states.length; k++) if (p.states[k].id === id) return p.states[k];
+  return undefined;
+}
+
+// The functions below run once per step (n(n+1)/2 of them for n patches), the first time
+// in code not yet optimised (the language server runs them once per index): their loops
+// are indexed or forEach (for-of makes an iterator and a result per item there), their
+// callbacks made once, and their results whole literals (V8 takes microseconds to make an
+// object from a spread of another one plus fields).
+
 /** The kernel's klp_is_state_compatible over every installed state (semantics §7). */
 export function stateChanges(patch: PatchSummary, installed: PatchSummary[]): StateChange[] {
   const out: StateChange[] = [];
   const best = bestStates(installed);
   // Modules written for the proposed state-callbacks API (semantics §12) follow its rule:
   // versions play no part; a cumulative patch must carry the installed block_disable states.
-  const proposal = patch.model.apiLevel === 'state-callbacks' || installed.some((o) => o.model.apiLevel === 'state-callbacks');
-  const blocks = (id: number) => installed.some((o) => patchStates(o.model).some((s) => s.id === id && s.blockDisable));
-  // Whole literals rather than a spread of the common fields: V8 (Node 20) takes microseconds
-  // per such spread, and a series of n patches has n(n+1)/2 steps.
-  for (const [id, { s: old, module }] of best) {
-    const mine = patch.states.find((s) => s.id === id);
+  const proposal = usesStateCallbacks(patch) || installed.some(usesStateCallbacks);
+  best.forEach(({ s: old, module }, id) => {
+    const mine = stateOf(patch, id);
     const idText = mine?.idText ?? old.idText;
     if (!mine) {
       const status: StateStep = patch.replace ? 'dropped' : 'untouched';
-      const compatible = proposal ? !(patch.replace && blocks(id)) : !patch.replace;
+      const compatible = proposal ? !(patch.replace && blocksDisable(installed, id)) : !patch.replace;
       out.push({ id, idText, prevVersion: old.version, prevModule: module, prevLoc: old.loc, status, compatible });
     } else {
       const status: StateStep = mine.version < old.version ? 'downgraded' : mine.version === old.version ? 'carried' : 'upgraded';
       const compatible = proposal || mine.version >= old.version;
       out.push({ id, idText, prevVersion: old.version, prevModule: module, prevLoc: old.loc, status, version: mine.version, compatible, loc: mine.loc });
     }
-  }
-  for (const s of patch.states) {
+  });
+  for (let k = 0; k < patch.states.length; k++) {
+    const s = patch.states[k];
     if (!best.has(s.id)) out.push({ id: s.id, idText: s.idText, status: 'introduced', version: s.version, compatible: true, loc: s.loc });
   }
-  return out.sort((a, b) => a.id - b.id);
+  return out.sort(byId);
 }
 
 type Top = Map<string, { p: PatchSummary; f: PatchSummary['funcs'][number] }>;
@@ -229,10 +249,9 @@ function functionChanges(patch: PatchSummary, installed: PatchSummary[]): Functi
     out.push({ object: f.object, name: f.oldName, sympos: f.sympos, loc: f.loc, status, from: prev.p.module, prevLoc: prev.f.loc, compared });
   }
   if (patch.replace) {
-    for (const [key, prev] of top) {
-      if (mine.has(key)) continue;
-      out.push({ object: prev.f.object, name: prev.f.oldName, sympos: prev.f.sympos, status: 'reverted-by-nop', from: prev.p.module, prevLoc: prev.f.loc });
-    }
+    top.forEach((prev, key) => {
+      if (!mine.has(key)) out.push({ object: prev.f.object, name: prev.f.oldName, sympos: prev.f.sympos, status: 'reverted-by-nop', from: prev.p.module, prevLoc: prev.f.loc });
+    });
   }
   return out;
 }
@@ -251,8 +270,10 @@ function takenOver(e: Effect, patch: PatchSummary): Location | undefined {
 function lostCallbacks(patch: PatchSummary, installed: PatchSummary[]): LostCallback[] {
   if (!patch.replace) return [];
   const out: LostCallback[] = [];
-  for (const r of installed) {
-    for (const cb of r.callbacks) {
+  for (let i = 0; i < installed.length; i++) {
+    const r = installed[i];
+    for (let k = 0; k < r.callbacks.length; k++) {
+      const cb = r.callbacks[k];
       if (cb.kind !== 'pre_unpatch' && cb.kind !== 'post_unpatch') continue;
       const effects: LostEffect[] = cb.effects.map((effect) => {
         if (effect.kind === 'global-write' && r.model.globals[effect.key]) {
@@ -267,7 +288,7 @@ function lostCallbacks(patch: PatchSummary, installed: PatchSummary[]): LostCall
 }
 
 function shadowChanges(patch: PatchSummary, installed: PatchSummary[], lost: LostCallback[]): ShadowChange[] {
-  if (!patch.shadows.length && !installed.some((o) => o.shadows.length)) return []; // most steps
+  if (!usesShadows(patch) && !installed.some(usesShadows)) return []; // most steps
   const byKey = new Map<string, ShadowChange>();
   const get = (id: number, idText: string) => {
     const k = shadowKeyOf(id, idText);
@@ -321,8 +342,8 @@ function lazyFunctions(this: StepAnalysis): FunctionChange[] {
 export function analyzeStep(kind: StepKind, patch: PatchSummary, installed: PatchSummary[]): StepAnalysis {
   const states = stateChanges(patch, installed);
   const lost = lostCallbacks(patch, installed);
-  const over = installed.map((p) => p.module);
-  const accepted = states.every((s) => s.compatible);
+  const over = installed.map(moduleOf);
+  const accepted = states.every(isCompatible);
   const shadows = shadowChanges(patch, installed, lost);
   if (kind !== 'skip') {
     return { kind, patch: patch.module, over, replace: patch.replace, accepted, functions: functionChanges(patch, installed), states, lostCallbacks: lost, shadows };

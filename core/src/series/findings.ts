@@ -38,8 +38,13 @@ function addStateFix(p: PatchSummary, idText: string, id: number, version: numbe
   };
 }
 
+// stateFindings, callbackFindings and shadowFindings run on every step, skips included
+// (n(n+1)/2 for n patches), the first time in code not yet optimised: indexed loops, as
+// for-of makes an iterator and a result per item there.
+
 function stateFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen: Set<string>): void {
-  for (const s of step.states) {
+  for (let k = 0; k < step.states.length; k++) {
+    const s = step.states[k];
     if (s.compatible) continue;
     const key = `state:${s.id}:${s.status}`;
     if (seen.has(key)) continue;
@@ -79,7 +84,8 @@ const effectKey = (e: { kind: string; key: string }) => `${e.kind}:${e.key}`;
 
 /** KNOWN: effects (`kind:key`) the ordinary upgrade already reports, left out. */
 function callbackFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen: Set<string>, known?: Set<string>): void {
-  for (const cb of step.lostCallbacks) {
+  for (let k = 0; k < step.lostCallbacks.length; k++) {
+    const cb = step.lostCallbacks[k];
     const missing = cb.effects.filter((e) => !e.takenOverAt && !e.moot && !known?.has(effectKey(e.effect)));
     if (!missing.length) continue;
     const key = `cb:${cb.module}:${cb.fn}`;
@@ -98,7 +104,8 @@ function callbackFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], s
 
 function shadowFindings(step: StepAnalysis, p: PatchSummary, out: Finding[], seen: Set<string>): void {
   if (!step.replace) return;
-  for (const s of step.shadows) {
+  for (let k = 0; k < step.shadows.length; k++) {
+    const s = step.shadows[k];
     // Shadow frees that only a never-run callback did are KLP032's business.
     if (s.status !== 'leaked' || s.freedOnlyByLostCallbacks) continue;
     const key = `sv:${s.id ?? s.idText}`;
@@ -186,7 +193,8 @@ export function seriesFindings(report: SeriesReport): Finding[] {
     shadowFindings(step.main, p, out, seen);
     // Version skips add only what the ordinary upgrade does not already report.
     const mainMissing = new Set(step.main.lostCallbacks.flatMap((c) => c.effects.filter((e) => !e.takenOverAt && !e.moot).map((e) => effectKey(e.effect))));
-    for (const a of step.skips) {
+    for (let k = 0; k < step.skips.length; k++) {
+      const a = step.skips[k];
       if (step.main.accepted) stateFindings(a, p, out, seen);
       callbackFindings(a, p, out, seen, mainMissing);
       shadowFindings(a, p, out, seen);
