@@ -241,14 +241,22 @@ export function summarizePatch(m: ModuleModel, readText?: (file: string) => stri
     .filter((s) => s.id !== undefined || s.idText)
     .map((s) => ({ id: s.id ?? NaN, idText: s.idText, op: s.op, sizeText: s.sizeText, inFunction: s.inFunction, loc: { file: s.file, range: s.range } }));
 
+  // Every function of the module, once per module, mostly before this code is optimised:
+  // indexed loops (for-of makes an iterator and a result per item there).
   const allEffects: Effect[] = [];
-  for (const fn of Object.values(m.functions)) {
+  const fns = Object.values(m.functions);
+  for (let i = 0; i < fns.length; i++) {
+    const fn = fns[i];
     if (fn.isPrototype) continue;
-    for (const c of fn.calls) {
+    for (let k = 0; k < fn.calls.length; k++) {
+      const c = fn.calls[k];
       if (FREE.test(c.callee)) allEffects.push({ kind: 'free', text: `${c.callee}(${c.args.join(', ')})`, key: normArg(c.args[0] ?? ''), loc: { file: fn.file, range: c.range } });
       else if (ALLOC.test(c.callee)) allEffects.push({ kind: 'alloc', text: `${c.callee}(${c.args.join(', ')})`, key: c.callee, loc: { file: fn.file, range: c.range } });
     }
-    for (const g of fn.globalWrites) allEffects.push({ kind: 'global-write', text: `${g.name} = ...`, key: g.name, loc: { file: fn.file, range: g.range } });
+    for (let k = 0; k < fn.globalWrites.length; k++) {
+      const g = fn.globalWrites[k];
+      allEffects.push({ kind: 'global-write', text: `${g.name} = ...`, key: g.name, loc: { file: fn.file, range: g.range } });
+    }
   }
   for (const s of m.shadowCalls) {
     if (s.op === 'free' || s.op === 'free_all') allEffects.push({ kind: 'shadow-free', text: `klp_shadow_${s.op}(${s.idText})`, key: shadowKey(s.id, s.idText), loc: { file: s.file, range: s.range } });
