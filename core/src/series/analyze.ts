@@ -432,7 +432,7 @@ export class StepMemo {
 
   step(kind: StepKind, patch: PatchSummary, installed: PatchSummary[]): StepAnalysis {
     let key = `${kind}:${this.id(patch)}`;
-    for (const p of installed) key += `,${this.id(p)}`;
+    for (let i = 0; i < installed.length; i++) key += `,${this.id(installed[i])}`;
     let s = this.current.get(key) ?? this.previous.get(key);
     if (s) this.reused++;
     else {
@@ -474,7 +474,7 @@ export function analyzeSeries(spec: SeriesSpec, models: Map<string, ModuleModel>
   const stepOf = (kind: StepKind, p: PatchSummary, over: PatchSummary[]) => (memo ? memo.step(kind, p, over) : analyzeStep(kind, p, over));
   const steps: SeriesStep[] = [];
   const installedAfter: PatchSummary[][] = [];
-  // Their module names joined, made once per step (skips over the same patches are one skip).
+  // The module names of each installedAfter, joined once (skips over the same patches are one skip).
   const afterKeys: string[] = [];
   let installed: PatchSummary[] = [];
   patches.forEach((p, i) => {
