@@ -12,7 +12,6 @@ import {
 import { initParser } from '../../core/src/cparse/parser';
 import type { Severity } from '../../core/src/findings';
 import { nodeHost } from '../../common/src/nodeHost';
-import { RunTexts } from './runTexts';
 import { FileSizeLimit } from '../../common/src/sizeLimit';
 import { maxKBFromSettings, sizeFindings } from './sizeLimit';
 import { AnalysisStatsRequest, FileInfoRequest, ModulesRequest, SeriesOverviewRequest, SimulateRequest, type CodeCacheState } from '../../common/src/protocol';
@@ -88,9 +87,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // Files over klpStudio.analysis.maxFileSizeKB read as empty and say so (./sizeLimit.ts).
   const sizeLimit = new FileSizeLimit();
   const docs = new DocumentStore(uris, sizeLimit);
-  // While an index runs, each file is read from disk once (./runTexts.ts).
-  const runTexts = new RunTexts();
-  const host = docs.overlay(runTexts.wrap(sizeLimit.wrap(nodeHost)));
+  const host = docs.overlay(sizeLimit.wrap(nodeHost));
   const index = new WorkspaceIndex(host);
   const log = (m: string) => connection.console.log(m);
   countPendingChanges();
@@ -188,14 +185,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
    */
   let scanGeneration = 0;
   async function reindex(title: string): Promise<void> {
-    runTexts.begin();
-    try {
-      await indexOnce(title);
-    } finally {
-      runTexts.end();
-    }
-  }
-  async function indexOnce(title: string): Promise<void> {
     const generation = ++scanGeneration;
     let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
     let userCancelled = false;
@@ -341,7 +330,6 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const path = uriToPath(ch.uri);
       if (!path) continue;
       if (isStructural(path) || ch.type !== FileChangeType.Changed || index.becameCandidate(path)) structural = true;
-      runTexts.forget(path);
       analyzer.diskChanged(path);
     }
     if (structural) structuralChange();
