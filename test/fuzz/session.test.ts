@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { initParser } from '../../core/src/cparse/parser';
 import { extractModule } from '../../core/src/extract';
-import { ExtractionSession, hunkEdit, lineHunks, lineStarts } from '../../core/src/extract/session';
+import { ExtractionSession, hunkEdit, lineHunks, lineStarts, unchangedStretches } from '../../core/src/extract/session';
 import type { ModuleModel, SourceText } from '../../core/src/model';
 import { generateLargeSource, generateSeries } from '../../bench/generate';
 import { params } from './config';
@@ -68,6 +68,22 @@ describe('extraction session: versions of a source start from each other', funct
         t = t.slice(0, e.startIndex) + newText.slice(from, from + (e.newEndIndex - e.startIndex)) + t.slice(e.oldEndIndex);
       }
       assert.equal(t, newText);
+      // The unchanged stretches: every span of the new text one maps is the same text in the
+      // old one, and the spans of whole untouched lines map (what items there are matched by).
+      const stretches = unchangedStretches(hunks, os, ns);
+      for (let s0 = 0; s0 <= newText.length; s0++) {
+        for (const len of [0, 1, 3, 12]) {
+          const at = stretches.here(s0, s0 + len);
+          if (at === undefined || s0 + len > newText.length) continue;
+          assert.equal(oldText.slice(at, at + len), newText.slice(s0, s0 + len), `[${s0}, ${s0 + len}) maps to ${at}`);
+          assert.ok(stretches.kept(at, at + len), `${at} is in a kept stretch of the old text`);
+        }
+      }
+      let j = 0;
+      for (const h of hunks) {
+        for (; j < h.b0; j++) if (b[j].length) assert.notEqual(stretches.here(ns[j], ns[j] + b[j].length), undefined, `untouched line ${j} maps`);
+        j = h.b1;
+      }
     }), params());
   });
 

@@ -116,6 +116,12 @@ export interface KinFile {
   scope: ValueScope;
   /** Its klp_func table entries by text (made when first asked). */
   funcs?: Map<string, FuncRecord[]>;
+  /**
+   * Where the file taking from it is the same text (set by ExtractionSession from its line
+   * diff): the offset here of new text [s, e) when it lies in an unchanged stretch, and
+   * whether text [s, e) here lies in one. Items there are matched by offset, not by text.
+   */
+  unchanged?: { here(s: number, e: number): number | undefined; kept(s: number, e: number): boolean };
   /** What lookupsAgree() found for the scope of the file taking from it. */
   agree?: { scope: ValueScope; names: Map<string, boolean>; lists: WeakMap<string[], boolean> };
 }
@@ -498,7 +504,7 @@ export class IncrementalModuleExtractor {
   /** The item at [startIndex, endIndex): a cached entry with the same text, or extracted from its node. */
   private itemAt(src: ParsedSource, type: string, startIndex: number, endIndex: number, node: () => SyntaxNode, reuse: Reuse): Item {
     const lines = src.lines!;
-    let old = reuse.take(textOf(src).slice(startIndex, endIndex));
+    let old = reuse.kin?.unchanged ? reuse.takeKin(textOf(src), startIndex, endIndex) : reuse.take(textOf(src).slice(startIndex, endIndex));
     // Same text is not always the same tree where syntax errors are involved (recovery
     // depends on the context): items with errors, before or now, are read again.
     if (old && (old.type !== type || old.errors.length || old.unreadable.length || (!reuse.clean && node().hasError))) old = undefined;
@@ -1073,6 +1079,41 @@ class Reuse {
       }
     }
     return this.byKey.get(key)?.shift();
+  }
+
+  private byStart: Map<number, Item> | undefined;
+
+  /**
+   * take() for a kin file whose unchanged stretches are known (KinFile.unchanged): an item
+   * there is the kin item at the same text's offset, its text compared as a check (the diff
+   * was of prepared lines); elsewhere, by text among the kin items outside those stretches.
+   */
+  takeKin(text: SourceText, s: number, e: number): Entry | undefined {
+    const kin = this.kin!;
+    const unchanged = kin.unchanged!;
+    const prevText = this.prev!.text;
+    const at = unchanged.here(s, e);
+    if (at !== undefined) {
+      if (!this.byStart) {
+        this.byStart = new Map();
+        for (const it of this.items) if (it.entry) this.byStart.set(it.startIndex, it);
+      }
+      const it = this.byStart.get(at);
+      if (!it || it.endIndex - it.startIndex !== e - s || prevText.slice(at, at + e - s) !== text.slice(s, e)) return undefined;
+      this.byStart.delete(at);
+      return it.entry;
+    }
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const it of this.items) {
+        if (!it.entry || unchanged.kept(it.startIndex, it.endIndex)) continue;
+        const k = prevText.slice(it.startIndex, it.endIndex);
+        const list = this.byKey.get(k);
+        if (list) list.push(it.entry);
+        else this.byKey.set(k, [it.entry]);
+      }
+    }
+    return this.byKey.get(text.slice(s, e))?.shift();
   }
 }
 

@@ -195,7 +195,7 @@ export class ExtractionSession {
       tree = parsePrepared(text);
       this.stats.reparsed++;
     } else this.stats.treesReused++;
-    if (seen.kin) kin.set(path, seen.kin);
+    if (seen.kin) kin.set(path, { ...seen.kin, unchanged: unchangedStretches(hunks, oldStarts, newStarts) });
     return tree;
   }
 
@@ -240,6 +240,58 @@ export class ExtractionSession {
       gone.tree.delete();
     }
   }
+}
+
+/**
+ * The stretches of lines HUNKS leave alone, as KinFile.unchanged: where text of the new file
+ * (line starts NEW_STARTS) lies in one, and whether text of the old one (OLD_STARTS) does.
+ * (A stretch ends at the start of the next hunk's first line: its last newline included
+ * where both texts have it.)
+ */
+export function unchangedStretches(hunks: readonly LineHunk[], oldStarts: readonly number[], newStarts: readonly number[]): NonNullable<KinFile['unchanged']> {
+  // Stretch k: new lines [b[k], b[k] + n[k]) are old lines [a[k], a[k] + n[k]).
+  const a: number[] = [];
+  const b: number[] = [];
+  const n: number[] = [];
+  let i = 0;
+  let j = 0;
+  const add = (a0: number, b0: number, b1: number) => {
+    if (b1 > b0) { a.push(a0); b.push(b0); n.push(b1 - b0); }
+  };
+  for (const h of hunks) {
+    add(i, j, h.b0);
+    i = h.a1;
+    j = h.b1;
+  }
+  add(i, j, newStarts.length - 1);
+  // The characters of each stretch: its lines and their newlines, less the one the last line
+  // of either text does not have (line starts count one past the end of the text).
+  const newEnd = newStarts[newStarts.length - 1] - 1;
+  const oldEnd = oldStarts[oldStarts.length - 1] - 1;
+  const len = n.map((count, k) => Math.min(Math.min(newStarts[b[k] + count], newEnd) - newStarts[b[k]], Math.min(oldStarts[a[k] + count], oldEnd) - oldStarts[a[k]]));
+  /** The stretch holding offset S of a text with line starts STARTS, with FIRST the stretches' first lines there. */
+  const stretchAt = (starts: readonly number[], first: number[], s: number): number => {
+    let lo = 0;
+    let hi = first.length - 1;
+    if (hi < 0 || s < starts[first[0]]) return -1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[first[mid]] <= s) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    here(s, e) {
+      const k = stretchAt(newStarts, b, s);
+      if (k < 0 || e > newStarts[b[k]] + len[k]) return undefined;
+      return s - newStarts[b[k]] + oldStarts[a[k]];
+    },
+    kept(s, e) {
+      const k = stretchAt(oldStarts, a, s);
+      return k >= 0 && e <= oldStarts[a[k]] + len[k];
+    },
+  };
 }
 
 /** Whether texts of lengths A and B can be within MAX_CHANGED_SHARE of each other. */
