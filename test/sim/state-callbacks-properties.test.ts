@@ -74,7 +74,11 @@ describe('state callbacks (§12): properties', () => {
 
   it('keeps the machine consistent; is_shadow ids are bound and freed alternately', () => {
     const seen = { bound: 0, freed: 0, ran: 0, skipped: 0, refusedDisable: 0 };
-    fc.assert(
+    const want = (k: string) => (k === 'refusedDisable' ? 0 : 20);
+    const covered = () => Object.entries(seen).every(([k, n]) => n > want(k));
+    // Batches of random runs until they exercise what the property is about (a batch of 300
+    // does nearly always; a rare unlucky one is not a failure of the machine).
+    for (let batch = 0; batch === 0 || (batch < 5 && !covered()); batch++) fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), (lines) => {
         const events = run(validScript(lines), 'state-callbacks', (m, step) => {
           const bad = m.checkInvariants();
@@ -100,7 +104,7 @@ describe('state callbacks (§12): properties', () => {
       { numRuns: 300 },
     );
     // The generated runs exercise what the property is about.
-    for (const [k, n] of Object.entries(seen)) assert.ok(n > (k === 'refusedDisable' ? 0 : 20), `${k}: ${n}`);
+    for (const [k, n] of Object.entries(seen)) assert.ok(n > want(k), `${k}: ${n}`);
   });
 
   it('is deterministic, and the upstream level is the machine without the proposal', () => {
