@@ -150,9 +150,9 @@ export class ExtractionSession {
         const starts = lineStarts(lines);
         const tree = this.parse(s.path, text, lines, starts, kin);
         if (!tree) continue;
-        // Preparing keeps every newline where it was: the line starts are the source's too.
-        starts.length = lines.length;
-        parsed.push({ path: s.path, text: s.text, tree, lines: new LineIndex(s.text, starts) });
+        // Preparing keeps every newline where it was: the line starts are the source's too
+        // (less the entry past the end; `starts` itself is kept by the kin file's stretches).
+        parsed.push({ path: s.path, text: s.text, tree, lines: new LineIndex(s.text, starts.slice(0, lines.length)) });
         prepared.push({ text, lines });
         this.stats.files++;
       }
