@@ -1231,7 +1231,7 @@ function mover(from: Position, to: Position): (p: Position) => Position {
   const dLine = to.line - from.line;
   const dChar = to.character - from.character;
   const firstLine = from.line;
-  // A position that does not move is shared, not copied (facts are never written after extraction).
+  // A position that does not move is shared, not copied (positions are never written after extraction).
   if (dLine === 0) return (p) => (p.line === firstLine && dChar !== 0 ? { line: p.line, character: p.character + dChar } : p);
   return (p) => ({ line: p.line + dLine, character: p.line === firstLine ? p.character + dChar : p.character });
 }
