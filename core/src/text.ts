@@ -153,6 +153,14 @@ export class LineIndex {
   }
 }
 
+/**
+ * S as a string of its own: a slice of a large text keeps the whole text alive in V8, so
+ * what is kept long (facts, cache keys) is copied out. Short strings are copied by V8 anyway.
+ */
+export function copyString(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }

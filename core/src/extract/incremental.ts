@@ -17,7 +17,7 @@
 import type { SyntaxNode, Tree } from '../cparse/parser';
 import type { CFunction, KlpFunc, KlpPatch, MacroDef, MacroUse, ModuleModel, Position, Range, Unreadable } from '../model';
 import { PLACEHOLDER_RE } from '../cparse/parser';
-import { LineIndex } from '../text';
+import { copyString, LineIndex } from '../text';
 import type { SourceText } from '../pieceText';
 import { CONTAINER_DEPTH, CONTAINER_TYPES, extractBody, extractItem, ITEM_TYPES } from './file';
 import type { BodyFacts, FuncEntryReuse, GlobalFact, ItemFacts, ParsedSource } from './file';
@@ -1068,16 +1068,7 @@ class Reuse {
 
   take(key: string): Entry | undefined {
     if (!this.prev || !this.items.length) return undefined;
-    if (!this.byKey) {
-      this.byKey = new Map();
-      for (const it of this.items) {
-        if (!it.entry) continue;
-        const k = this.prev.text.slice(it.startIndex, it.endIndex);
-        const list = this.byKey.get(k);
-        if (list) list.push(it.entry);
-        else this.byKey.set(k, [it.entry]);
-      }
-    }
+    this.byKey ??= this.byText(() => true);
     return this.byKey.get(key)?.shift();
   }
 
@@ -1103,17 +1094,21 @@ class Reuse {
       this.byStart.delete(at);
       return it.entry;
     }
-    if (!this.byKey) {
-      this.byKey = new Map();
-      for (const it of this.items) {
-        if (!it.entry || unchanged.kept(it.startIndex, it.endIndex)) continue;
-        const k = prevText.slice(it.startIndex, it.endIndex);
-        const list = this.byKey.get(k);
-        if (list) list.push(it.entry);
-        else this.byKey.set(k, [it.entry]);
-      }
-    }
+    this.byKey ??= this.byText((it) => !unchanged.kept(it.startIndex, it.endIndex));
     return this.byKey.get(text.slice(s, e))?.shift();
+  }
+
+  /** The entries of the items WANTED picks, by their text (in source order per text). */
+  private byText(wanted: (it: Item) => boolean): Map<string, Entry[]> {
+    const out = new Map<string, Entry[]>();
+    for (const it of this.items) {
+      if (!it.entry || !wanted(it)) continue;
+      const k = this.prev!.text.slice(it.startIndex, it.endIndex);
+      const list = out.get(k);
+      if (list) list.push(it.entry);
+      else out.set(k, [it.entry]);
+    }
+    return out;
   }
 }
 
@@ -1306,7 +1301,7 @@ function lookupsAgree(kin: KinFile, scope: ValueScope): (names: string[] | undef
       r = true;
       for (const n of names) {
         let same = byName.get(n);
-        if (same === undefined) byName.set(n, (same = sameReads([n], kin.scope, scope)));
+        if (same === undefined) byName.set(n, (same = sameLookup(n, kin.scope, scope)));
         if (!same) { r = false; break; }
       }
       lists.set(names, r);
@@ -1318,27 +1313,25 @@ function lookupsAgree(kin: KinFile, scope: ValueScope): (names: string[] | undef
 /** Whether scopes A and B answer the lookups of NAMES alike (the same macro text and value, parameter or not). */
 function sameReads(names: string[] | undefined, a: ValueScope, b: ValueScope): boolean {
   if (!names) return true;
-  for (const n of names) {
-    if (a.params.has(n) !== b.params.has(n)) return false;
-    const x = a.macros[n];
-    const y = b.macros[n];
-    if (x === y) continue;
-    if (!x || !y || typeof x !== 'object' || typeof y !== 'object') return false;
-    if (x.body !== y.body || (x.params?.join(',') ?? '\u0003') !== (y.params?.join(',') ?? '\u0003')) return false;
-    if (!x.params && !sameValue(x.value, y.value)) return false;
-  }
+  for (const n of names) if (!sameLookup(n, a, b)) return false;
   return true;
+}
+
+/** Whether scopes A and B answer a lookup of NAME alike. */
+function sameLookup(n: string, a: ValueScope, b: ValueScope): boolean {
+  if (a.params.has(n) !== b.params.has(n)) return false;
+  const x = a.macros[n];
+  const y = b.macros[n];
+  if (x === y) return true;
+  if (!x || !y || typeof x !== 'object' || typeof y !== 'object') return false;
+  if (x.body !== y.body || (x.params?.join(',') ?? '\u0003') !== (y.params?.join(',') ?? '\u0003')) return false;
+  return !!x.params || sameValue(x.value, y.value);
 }
 
 function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Copies a string out of the (large) text it was sliced from. */
-function copyString(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 /**

@@ -5,7 +5,7 @@
 // Pure; used by analyze.ts.
 import type { CallbackKind, CFunction, Location, ModuleModel, Range, ShadowOp, Value } from '../model';
 import { CALLBACK_KINDS, findArray, mainPatch } from '../model';
-import { LineIndex } from '../text';
+import { copyString, LineIndex } from '../text';
 
 export interface PatchedFunc {
   /** `vmlinux` or the target module's name. */
@@ -93,8 +93,7 @@ export function fingerprintText(body: string): string {
       fingerprints.clear();
       fingerprintChars = 0;
     }
-    // The key copied out of the file text it was sliced from (a slice would keep it alive).
-    fingerprints.set((' ' + body).slice(1), fp);
+    fingerprints.set(copyString(body), fp); // (a slice would keep the file text alive)
     fingerprintChars += body.length;
   }
   return fp;
