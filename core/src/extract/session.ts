@@ -40,7 +40,7 @@ const RESYNC_WINDOW = 200;
  * Undefined when the work would exceed BUDGET line comparisons or more than MAX_CHANGED
  * lines change (unrelated texts: not worth it).
  */
-export function lineHunks(a: readonly string[], b: readonly string[], maxChanged = Infinity, budget = 40 * (a.length + b.length)): LineHunk[] | undefined {
+export function lineHunks<T>(a: ArrayLike<T>, b: ArrayLike<T>, maxChanged = Infinity, budget = 40 * (a.length + b.length)): LineHunk[] | undefined {
   const out: LineHunk[] = [];
   let i = 0;
   let j = 0;
@@ -91,11 +91,12 @@ export function lineHunks(a: readonly string[], b: readonly string[], maxChanged
 /** A file read earlier in the session: what a later version of it can start from. */
 interface Seen {
   path: string;
-  /** The prepared text (what the tree is of) and its lines. */
+  /** The prepared text (what the tree is of), its line starts and line hashes (lineTable). */
   prepared: string;
-  lines: string[];
-  /** Its distinct lines (made when first compared with). */
-  lineSet?: Set<string>;
+  starts: Int32Array;
+  hashes: Int32Array;
+  /** Its distinct line hashes (made when first compared with). */
+  lineSet?: Set<number>;
   tree: Tree;
   kin: KinFile | undefined;
 }
@@ -142,18 +143,17 @@ export class ExtractionSession {
   extract(name: string, sources: SourceText[]): ModuleModel {
     const parsed: ParsedSource[] = [];
     const kin = new Map<string, KinFile>();
-    const prepared: { text: string; lines: string[] }[] = [];
+    const prepared: { text: string; table: LineTable }[] = [];
     try {
       for (const s of sources) {
         const text = prepareSource(s.text).text;
-        const lines = text.split('\n');
-        const starts = lineStarts(lines);
-        const tree = this.parse(s.path, text, lines, starts, kin);
+        const table = lineTable(text);
+        const tree = this.parse(s.path, text, table, kin);
         if (!tree) continue;
         // Preparing keeps every newline where it was: the line starts are the source's too
-        // (less the entry past the end; `starts` itself is kept by the kin file's stretches).
-        parsed.push({ path: s.path, text: s.text, tree, lines: new LineIndex(s.text, starts.slice(0, lines.length)) });
-        prepared.push({ text, lines });
+        // (less the entry past the end; LineIndex copies them).
+        parsed.push({ path: s.path, text: s.text, tree, lines: new LineIndex(s.text, table.starts.subarray(0, table.hashes.length)) });
+        prepared.push({ text, table });
         this.stats.files++;
       }
       this.lastLines = new Map(parsed.map((p) => [p.path, p.lines!]));
@@ -162,7 +162,7 @@ export class ExtractionSession {
       this.stats.itemsReused += extractor.stats.kin;
       parsed.forEach((p, i) => {
         if (p.tree.rootNode.hasError) { p.tree.delete(); return; }
-        this.keep({ path: p.path, prepared: prepared[i].text, lines: prepared[i].lines, tree: p.tree, kin: extractor.kinOf(p.path) });
+        this.keep({ path: p.path, prepared: prepared[i].text, starts: prepared[i].table.starts, hashes: prepared[i].table.hashes, tree: p.tree, kin: extractor.kinOf(p.path) });
       });
       parsed.length = 0;
       return model;
@@ -179,13 +179,14 @@ export class ExtractionSession {
   }
 
   /** Parses TEXT, from a kept file's tree when one is close enough (and notes its facts in KIN). */
-  private parse(path: string, text: string, lines: string[], newStarts: number[], kin: Map<string, KinFile>): Tree | null {
-    const from = this.closest(text, lines);
+  private parse(path: string, text: string, table: LineTable, kin: Map<string, KinFile>): Tree | null {
+    const from = this.closest(text, table);
     if (!from) return parsePrepared(text);
     const { seen, hunks } = from;
     this.seen.splice(this.seen.indexOf(seen), 1);
     // Edits from the last hunk to the first: each in coordinates the earlier ones leave alone.
-    const oldStarts = lineStarts(seen.lines);
+    const oldStarts = seen.starts;
+    const newStarts = table.starts;
     for (let h = hunks.length - 1; h >= 0; h--) seen.tree.edit(new Edit(hunkEdit(hunks[h], oldStarts, newStarts, text)));
     let tree = parsePrepared(text, seen.tree);
     seen.tree.delete();
@@ -199,15 +200,24 @@ export class ExtractionSession {
     return tree;
   }
 
-  /** The kept file TEXT differs least from (by a line diff), if it is close enough. */
-  private closest(text: string, lines: string[]): { seen: Seen; hunks: LineHunk[] } | undefined {
+  /**
+   * The kept file TEXT (line table TABLE) differs least from (by a line diff of the line
+   * hashes, the lines outside the hunks then compared as text), if it is close enough.
+   */
+  private closest(text: string, table: LineTable): { seen: Seen; hunks: LineHunk[] } | undefined {
+    const lines = table.hashes;
     let best: { seen: Seen; hunks: LineHunk[]; changed: number } | undefined;
     const maxChanged = Math.floor(lines.length * MAX_CHANGED_SHARE);
+    /** The hunks from S, when the lines the hashes call equal are. */
+    const diff = (s: Seen, max: number) => {
+      const hunks = lineHunks(s.hashes, lines, max);
+      return hunks && sameOutside(hunks, s.prepared, s.starts, text, table.starts) ? hunks : undefined;
+    };
     // The previous file first, straight to the diff (it gives up past a few changed lines):
     // in a series it is the one, and the line sets below cost more than that diff.
     const last = this.seen[this.seen.length - 1];
     if (last && sizesAgree(last.prepared.length, text.length)) {
-      const hunks = lineHunks(last.lines, lines, Math.floor(lines.length * CLOSE_ENOUGH_SHARE));
+      const hunks = diff(last, Math.floor(lines.length * CLOSE_ENOUGH_SHARE));
       if (hunks) return { seen: last, hunks };
     }
     // Most recent first: in a series the previous version is the likely one.
@@ -215,11 +225,11 @@ export class ExtractionSession {
       const s = this.seen[k];
       if (!sizesAgree(s.prepared.length, text.length)) continue;
       // Cheap before the diff: most of the new lines must occur in the old text at all.
-      const set = (s.lineSet ??= new Set(s.lines));
+      const set = (s.lineSet ??= new Set(s.hashes));
       let shared = 0;
-      for (const l of lines) if (set.has(l)) shared++;
+      for (let k = 0; k < lines.length; k++) if (set.has(lines[k])) shared++;
       if (shared < lines.length - maxChanged) continue;
-      const hunks = lineHunks(s.lines, lines, best ? Math.min(best.changed, maxChanged) : maxChanged);
+      const hunks = diff(s, best ? Math.min(best.changed, maxChanged) : maxChanged);
       if (!hunks) continue;
       const changed = hunks.reduce((n, h) => n + Math.max(h.a1 - h.a0, h.b1 - h.b0), 0);
       if (!best || changed < best.changed) best = { seen: s, hunks, changed };
@@ -248,7 +258,7 @@ export class ExtractionSession {
  * (A stretch ends at the start of the next hunk's first line: its last newline included
  * where both texts have it.)
  */
-export function unchangedStretches(hunks: readonly LineHunk[], oldStarts: readonly number[], newStarts: readonly number[]): NonNullable<KinFile['unchanged']> {
+export function unchangedStretches(hunks: readonly LineHunk[], oldStarts: ArrayLike<number>, newStarts: ArrayLike<number>): NonNullable<KinFile['unchanged']> {
   // Stretch k: new lines [b[k], b[k] + n[k]) are old lines [a[k], a[k] + n[k]).
   const a: number[] = [];
   const b: number[] = [];
@@ -270,7 +280,7 @@ export function unchangedStretches(hunks: readonly LineHunk[], oldStarts: readon
   const oldEnd = oldStarts[oldStarts.length - 1] - 1;
   const len = n.map((count, k) => Math.min(Math.min(newStarts[b[k] + count], newEnd) - newStarts[b[k]], Math.min(oldStarts[a[k] + count], oldEnd) - oldStarts[a[k]]));
   /** The stretch holding offset S of a text with line starts STARTS, with FIRST the stretches' first lines there. */
-  const stretchAt = (starts: readonly number[], first: number[], s: number): number => {
+  const stretchAt = (starts: ArrayLike<number>, first: number[], s: number): number => {
     let lo = 0;
     let hi = first.length - 1;
     if (hi < 0 || s < starts[first[0]]) return -1;
@@ -302,9 +312,9 @@ function sizesAgree(a: number, b: number): boolean {
 
 /**
  * The tree edit of HUNK (lines of the old text -> lines of NEW_TEXT; OLD_STARTS and
- * NEW_STARTS from lineStarts()), in the coordinates of a text whose later hunks are applied.
+ * NEW_STARTS from lineTable()), in the coordinates of a text whose later hunks are applied.
  */
-export function hunkEdit(hunk: LineHunk, oldStarts: readonly number[], newStarts: readonly number[], newText: string): ConstructorParameters<typeof Edit>[0] {
+export function hunkEdit(hunk: LineHunk, oldStarts: ArrayLike<number>, newStarts: ArrayLike<number>, newText: string): ConstructorParameters<typeof Edit>[0] {
   const { a0, a1, b0, b1 } = hunk;
   const oldCount = oldStarts.length - 1;
   const newCount = newStarts.length - 1;
@@ -329,7 +339,63 @@ export function hunkEdit(hunk: LineHunk, oldStarts: readonly number[], newStarts
   };
 }
 
-/** Offsets of the starts of LINES (joined by '\n'), then the text's length plus one. */
+/** The lines of a text: their starts (then the text's length plus one) and a hash of each. */
+export interface LineTable {
+  starts: Int32Array;
+  hashes: Int32Array;
+}
+
+/**
+ * The line table of TEXT, in one pass over its characters. (Splitting each file into lines
+ * made thousands of strings per file that the kept files hold on to: the young-generation
+ * collections copied them twice before they died.)
+ */
+export function lineTable(text: string): LineTable {
+  let count = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  const starts = new Int32Array(count + 1);
+  const hashes = new Int32Array(count);
+  let line = 0;
+  // FNV-1a over the UTF-16 units of each line.
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      hashes[line++] = h;
+      starts[line] = i + 1;
+      h = 0x811c9dc5 | 0;
+    } else h = Math.imul(h ^ c, 16777619);
+  }
+  hashes[line] = h;
+  starts[count] = text.length + 1;
+  return { starts, hashes };
+}
+
+/**
+ * Whether the lines HUNKS leave alone are equal as text in OLD_TEXT and NEW_TEXT (line
+ * starts OLD_STARTS, NEW_STARTS): hunks found by line hashes are used only if so.
+ */
+export function sameOutside(hunks: readonly LineHunk[], oldText: string, oldStarts: ArrayLike<number>, newText: string, newStarts: ArrayLike<number>): boolean {
+  // Lines [a0, a1) against [b0, b1): their text and the newlines between them.
+  const same = (a0: number, a1: number, b0: number, b1: number) => {
+    if (a1 <= a0) return true;
+    const s = oldStarts[a0];
+    const e = oldStarts[a1] - 1;
+    const t = newStarts[b0];
+    const u = newStarts[b1] - 1;
+    return e - s === u - t && oldText.slice(s, e) === newText.slice(t, u);
+  };
+  let i = 0;
+  let j = 0;
+  for (const h of hunks) {
+    if (!same(i, h.a0, j, h.b0)) return false;
+    i = h.a1;
+    j = h.b1;
+  }
+  return same(i, oldStarts.length - 1, j, newStarts.length - 1);
+}
+
+/** Offsets of the starts of LINES (joined by '\n'), then the text's length plus one (lineTable's starts, from lines). */
 export function lineStarts(lines: readonly string[]): number[] {
   const out = new Array<number>(lines.length + 1);
   out[0] = 0;
@@ -338,7 +404,7 @@ export function lineStarts(lines: readonly string[]): number[] {
 }
 
 /** Row and column of OFFSET, given the line starts. */
-function pointAt(starts: readonly number[], offset: number): { row: number; column: number } {
+function pointAt(starts: ArrayLike<number>, offset: number): { row: number; column: number } {
   let lo = 0;
   let hi = starts.length - 2;
   while (lo < hi) {
