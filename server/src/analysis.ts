@@ -40,6 +40,7 @@ import { readSources } from '../../core/src/workspace/modules';
 import { addFunctions, originalsInFile, replacedNames, sortFunctions } from '../../core/src/workspace/originals';
 import { wordSearch } from '../../core/src/workspace/prefilter';
 import { isLivepatchModule } from '../../core/src/rules/context';
+import { originalKey } from '../../core/src/rules/replacements';
 import type { AnalysisStats } from '../../common/src/protocol';
 import type { DocumentStore } from './documents';
 import { analyseSeries, moduleFindings, seriesFingerprint, seriesOfModules, summarize, type SeriesInfo, type SeriesState } from './coreAnalysis';
@@ -118,6 +119,15 @@ export class Analyzer {
    */
   private originals = new Map<string, CFunction[]>();
   private readonly searched = new Set<string>();
+  /**
+   * What each module's rules looked up in the workspace (RuleContext.lookupFunction: the
+   * originals of its klp_func old_names), and per name the modules that looked it up: when
+   * another module's functions of that name change, the lookup is made again and the
+   * modules whose answer changed are checked again (recheckLookups), so that the editor ends
+   * where `check`, which extracts every module before checking any, is.
+   */
+  private readonly lookedUp = new Map<string, Map<string, CFunction[]>>();
+  private readonly lookers = new Map<string, Set<string>>();
   private search: { names: string[]; next: number } | undefined;
   private timer: NodeJS.Immediate | undefined;
   private fallback: NodeJS.Timeout | undefined;
@@ -261,7 +271,10 @@ export class Analyzer {
 
   /** Forgets modules that left the index. */
   forget(key: string): void {
+    const model = this.models.get(key);
     this.unsetModel(key);
+    this.setLookups(key, new Map());
+    this.recheckLookups(key, model, undefined);
     this.cumulativeUsed.delete(key);
     const old = this.findings.get(key);
     this.findings.delete(key);
@@ -413,6 +426,47 @@ export class Analyzer {
     }
   }
 
+  /** Records what module KEY looked up (see `lookedUp`). */
+  private setLookups(key: string, lookups: Map<string, CFunction[]>): void {
+    for (const n of this.lookedUp.get(key)?.keys() ?? []) {
+      const users = this.lookers.get(n);
+      users?.delete(key);
+      if (users && !users.size) this.lookers.delete(n);
+    }
+    if (!lookups.size) {
+      this.lookedUp.delete(key);
+      return;
+    }
+    this.lookedUp.set(key, lookups);
+    for (const n of lookups.keys()) {
+      let users = this.lookers.get(n);
+      if (!users) this.lookers.set(n, (users = new Set()));
+      users.add(key);
+    }
+  }
+
+  /**
+   * Module KEY's functions went from BEFORE's to NOW's (either may be absent): the modules
+   * that looked up a name it defines (or defined) and would now get another answer are
+   * analysed again.
+   */
+  private recheckLookups(key: string, before: ModuleModel | undefined, now: ModuleModel | undefined): void {
+    let added = false;
+    for (const [name, users] of this.lookers) {
+      if (!before?.functions[name] && !now?.functions[name]) continue;
+      let answer: CFunction[] | undefined;
+      for (const u of users) {
+        if (u === key || this.pending.has(u)) continue;
+        const seen = this.lookedUp.get(u)?.get(name);
+        answer ??= this.functions(name);
+        if (seen && sameOriginals(seen, answer)) continue;
+        this.pending.add(u);
+        added = true;
+      }
+    }
+    if (added) this.kick();
+  }
+
   /** Records the model of a module (and which names it defines: functions()). */
   private setModel(key: string, model: ModuleModel): void {
     this.models.set(key, model);
@@ -478,9 +532,17 @@ export class Analyzer {
     // Rules about a livepatch apply to livepatch modules only (as in `klp-studio check`).
     const inDeclaredSeries = (dir: string) => this.declaresSeries(dir);
     const cumulative = cumulativeExpected(model, [...this.models.values()], inDeclaredSeries);
+    const lookups = new Map<string, CFunction[]>();
+    const lookup = (n: string) => {
+      const r = this.functions(n);
+      lookups.set(n, r);
+      return r;
+    };
     const found = isLivepatchModule(model)
-      ? moduleFindings(model, { functions: (n) => this.functions(n), severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.textOf(f), log: this.log, cumulativeExpected: cumulative })
+      ? moduleFindings(model, { functions: lookup, severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.textOf(f), log: this.log, cumulativeExpected: cumulative })
       : [];
+    this.setLookups(key, lookups);
+    this.recheckLookups(key, previous, model);
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);
@@ -820,4 +882,9 @@ function changedFiles(before: SeriesState[], after: SeriesState[]): Set<string> 
   for (const [file, list] of a) if (list.join('\n') !== (b.get(file) ?? []).join('\n')) out.add(file);
   for (const file of b.keys()) if (!a.has(file)) out.add(file);
   return out;
+}
+
+/** Whether two answers of a function lookup give the same findings (originalKey). */
+function sameOriginals(a: readonly CFunction[], b: readonly CFunction[]): boolean {
+  return a.length === b.length && a.every((f, i) => f === b[i] || originalKey(f) === originalKey(b[i]));
 }

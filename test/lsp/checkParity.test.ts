@@ -88,6 +88,10 @@ function workspace(): string {
   w('release/lp_r1.c', livepatch({ name: 'lp_r1', old: 'target_read', params: 'int a' }));
   w('release/lp_r2.c', livepatch({ name: 'lp_r2', old: 'target_read', params: 'int a' }));
   w('release/lp_r3.c', livepatch({ name: 'lp_r3', old: 'target_write', replace: false }));
+  // An original defined in a file that is itself a module of the index (it uses the klp
+  // API), read after the livepatch replacing it: the livepatch's lookup is checked again.
+  w('fixes/lp_core.c', livepatch({ name: 'lp_core', old: 'core_switch_task', params: 'int a, int b' }));
+  w('zz-core/transition.c', '#include <linux/livepatch.h>\n\nint core_switch_task(int t)\n{\n\treturn klp_shadow_get(NULL, t) != NULL;\n}\n');
   // Build output is never read as a source.
   w('build/cve_a.mod.c', livepatch({ name: 'junk', old: 'target_read', mod: false }));
   return root;
@@ -124,6 +128,29 @@ describe('the editor shows what check shows (LSP over stdio vs check --format js
     const cli = checkJson(root).byFile;
     assert.ok(cli.get('cve-b/livepatch.c')?.some((l) => / KLP003 /.test(l)), 'cve-b: missing terminator');
     assert.ok(cli.get('cve-a/livepatch.c')?.some((l) => / KLP011 /.test(l)), 'cve-a: parameter count against target/target.c');
+  });
+
+  it('a replaced function defined in another module of the index, analysed later: the same finding as check', () => {
+    const cli = checkJson(root).byFile.get('fixes/lp_core.c') ?? [];
+    assert.ok(cli.some((l) => / KLP011 [\s\S]*zz-core\/transition\.c/.test(l)), cli.join('\n'));
+    assert.deepEqual(editorByFile(c, root).get('fixes/lp_core.c'), cli);
+  });
+
+  it('editing that original (open, unsaved, then closed) checks the livepatch replacing it again', async () => {
+    const core = path.join(root, 'zz-core/transition.c');
+    const lp = path.join(root, 'fixes/lp_core.c');
+    const has011 = (d: { code?: string | number }[]) => d.some((x) => x.code === 'KLP011');
+    assert.ok(has011(c.diagnosticsOf(lp)), 'before the edit');
+    await c.open(core);
+    const at = c.text(core).indexOf('int t)') + 'int t'.length;
+    const line = c.text(core).slice(0, at).split('\n').length - 1;
+    const character = at - c.text(core).lastIndexOf('\n', at - 1) - 1;
+    await c.edit(core, { start: { line, character }, end: { line, character } }, ', int u');
+    await c.waitDiagnostics(lp, (d) => !has011(d), 'KLP011 gone from the livepatch', 15000);
+    // Closed without saving: the disk's original counts again, as for check.
+    await c.close(core);
+    await c.waitDiagnostics(lp, (d) => has011(d), 'KLP011 back once the edit is discarded', 15000);
+    assert.deepEqual(editorByFile(c, root).get('fixes/lp_core.c'), checkJson(root).byFile.get('fixes/lp_core.c'));
   });
 
   it('no series without klp.series: no KLP043 between unrelated modules, no upgrade lens; a source action offers one', async () => {

@@ -77,6 +77,15 @@ function unpatchable(o: CFunction): { what: string; effect: string } | undefined
   return undefined;
 }
 
+/**
+ * What KLP011 and KLP012 read of an original found by RuleContext.lookupFunction: two lookups
+ * whose results have the same keys give the same findings (the language server checks a
+ * livepatch again when the originals it looked up change).
+ */
+export function originalKey(f: CFunction): string {
+  return JSON.stringify([f.file, f.name, f.nameRange, f.isPrototype, f.variadic, f.isInline, f.attributes, f.returnType, f.params]);
+}
+
 function signature(f: CFunction): string {
   const ps = f.params.map((p) => (p.name ? `${p.type} ${p.name}`.replace(/\* /g, '*') : p.type));
   if (f.variadic) ps.push('...');
