@@ -4,12 +4,13 @@
 // reported from a half-read tree), the server keeps answering, and the next structural
 // change indexes the workspace in full. Cancelling after the scan, while the modules are
 // analysed (server/src/cancelAnalysis.ts), stops that analysis: what is left is put off,
-// nothing half-done is shown, and it is analysed when opened or at the next index.
+// nothing half-done is shown, and it is analysed when opened or at the next index; a folder
+// without klp.series whose analysis had begun is finished (its modules read each other).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateSeries } from '../../bench/generate';
+import { generateLargeSource, generateSeries } from '../../bench/generate';
 import type { AnalysisStats } from '../../common/src/protocol';
 import { LspClient, uri } from './harness';
 import { checkJson, editorByFile } from './parity';
@@ -165,5 +166,51 @@ describe('cancelling the workspace index while it analyses (LSP work-done progre
     const editor = editorByFile(client, dir);
     assert.deepEqual([...editor.keys()].sort(), [...cliAfter.keys()].sort());
     for (const [file, list] of cliAfter) assert.deepEqual(editor.get(file), list, file);
+  });
+});
+
+describe('cancelling the analysis in a folder of livepatches without klp.series', function () {
+  this.timeout(120000);
+  let dir: string;
+  let c: LspClient | undefined;
+
+  before(() => {
+    // First in key order, a folder of 100 cumulative livepatches and one that is not (KLP020
+    // reads the folder's other modules), without klp.series; then the fixture series.
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'klp-cancel-folder-')));
+    fs.mkdirSync(path.join(dir, 'a-hotfixes'));
+    for (const [name, text] of generateSeries(100, 2000)) if (name.endsWith('.c')) fs.writeFileSync(path.join(dir, 'a-hotfixes', name), text);
+    fs.writeFileSync(path.join(dir, 'a-hotfixes/lp_zzz.c'), generateLargeSource(2000, 'lp_zzz').replace('\t.replace = true,\n', ''));
+    fs.cpSync(FIXTURE, path.join(dir, 'b-series'), { recursive: true });
+  });
+
+  after(async () => {
+    if (c) await c.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finishes a folder it started (its modules read each other), puts off the rest, and shows what check shows', async () => {
+    c = await LspClient.start({ root: dir });
+    const client = c;
+    const progress = () => client.progress as Progress[];
+    const stats = () => client.request<AnalysisStats>('klp/analysisStats', undefined);
+    const begin = await client.until(() => progress().find((p) => p.value.kind === 'begin'), 'progress begin');
+    await client.until(() => progress().some((p) => p.token === begin.token && p.value.kind === 'report' && (p.value.message ?? '').startsWith('analysing')), 'the analysis phase', 30000);
+    await client.conn.sendNotification('window/workDoneProgress/cancel', { token: begin.token });
+    const line = await client.until(() => client.logs.find((l) => l.startsWith('indexing cancelled while analysing')), 'the cancellation', 30000);
+    for (let t = Date.now(); (await stats()).runs < 1; ) {
+      assert.ok(Date.now() - t < 60000, 'the cancelled analysis run ends');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The folder without klp.series was under way: none of it is put off; the series after it is.
+    const cov = (await stats()).coverage!;
+    assert.ok(cov.modules > 101, JSON.stringify(cov));
+    assert.deepEqual(cov, { modules: cov.modules, analysed: 101, deferred: cov.modules - 101 }, line);
+    // Every file of the folder: exactly check's findings (KLP020 on the odd one included).
+    const cli = checkJson(dir).byFile;
+    assert.ok(cli.get('a-hotfixes/lp_zzz.c')?.some((l) => / KLP020 /.test(l)), 'check: the non-cumulative patch among cumulative ones');
+    const editor = editorByFile(client, dir);
+    for (const [file, list] of cli) if (file.startsWith('a-hotfixes/')) assert.deepEqual(editor.get(file), list, file);
+    for (const file of editor.keys()) assert.ok(file.startsWith('a-hotfixes/'), `${file}: put off, nothing shown`);
   });
 });
