@@ -428,7 +428,18 @@ export class Analyzer {
 
   /** Records what module KEY looked up (see `lookedUp`). */
   private setLookups(key: string, lookups: Map<string, CFunction[]>): void {
-    for (const n of this.lookedUp.get(key)?.keys() ?? []) {
+    const old = this.lookedUp.get(key);
+    // The same answers as last time (every keystroke): the old record stays, and the new one
+    // dies young (kept, one per keystroke, it was old-generation garbage: RSS grew over edits).
+    if (old && old.size === lookups.size) {
+      let same = true;
+      for (const [n, r] of lookups) {
+        const o = old.get(n);
+        if (!o || !sameOriginals(o, r)) { same = false; break; }
+      }
+      if (same) return;
+    }
+    for (const n of old?.keys() ?? []) {
       const users = this.lookers.get(n);
       users?.delete(key);
       if (users && !users.size) this.lookers.delete(n);
