@@ -103,10 +103,11 @@ export interface EditResult {
 
 /**
  * A module of LINES lines opened in the server; EDITS edits, each typing or deleting one
- * digit inside a function body in the middle of the file (a keystroke), alternated with the
- * same edit on a RawDocument. After WARMUP untimed pairs.
+ * digit (TYPED: another character, e.g. a line break) inside a function body in the middle
+ * of the file (a keystroke), alternated with the same edit on a RawDocument. After WARMUP
+ * untimed pairs.
  */
-export async function editLatency(lines: number, edits: number, warmup = 5, profileDir?: string): Promise<EditResult> {
+export async function editLatency(lines: number, edits: number, warmup = 5, profileDir?: string, typed = '7'): Promise<EditResult> {
   const dir = tmp('klp-bench-edit-');
   const text = generateLargeSource(lines, 'lp_big');
   const file = path.join(dir, 'lp_big.c');
@@ -130,9 +131,11 @@ export async function editLatency(lines: number, edits: number, warmup = 5, prof
   for (let i = 0; i < warmup + edits; i++) {
     if (i === warmup) cpu0 = { main: cpuMsOf(pid, true), all: cpuMsOf(pid) };
     const insert = i % 2 === 0;
-    const r = raw.edit(at, insert ? at : at + 1, insert ? '7' : '');
-    const range = insert ? { start: pos, end: pos } : { start: pos, end: { line: pos.line, character: pos.character + 1 } };
-    const l = await timedChange(c, file, ++version, range, insert ? '7' : '');
+    const r = raw.edit(at, insert ? at : at + 1, insert ? typed : '');
+    // (Deleting a typed line break ends at the start of the next line.)
+    const end = typed === '\n' ? { line: pos.line + 1, character: 0 } : { line: pos.line, character: pos.character + 1 };
+    const range = insert ? { start: pos, end: pos } : { start: pos, end };
+    const l = await timedChange(c, file, ++version, range, insert ? typed : '');
     if (i >= warmup) {
       rawAll.push(r);
       lspAll.push(l);

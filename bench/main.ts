@@ -57,7 +57,13 @@ export async function main(argv: string[]): Promise<void> {
     details.push(`    CPU per edit: server main thread ${fmt(big.lspCpu.main)} ms (${(big.lspCpu.main / big.rawCpu).toFixed(2)}x the raw reparse's ${fmt(big.rawCpu)} ms), all server threads ${fmt(big.lspCpu.all)} ms`);
     details.push(`    per-edit lsp: ${big.lspAll.map(fmt).join(' ')}`);
     details.push(`    per-edit raw: ${big.rawAll.map(fmt).join(' ')}`);
-    details.push(`    last analysis run: ${fmt(l.ms)} ms, ${l.items} items, ${l.extracted} re-extracted, ${l.reused} reused, ${l.moved} moved; series runs ${l.series}`);
+    details.push(`    last analysis run: ${fmt(l.ms)} ms, ${l.items} items, ${l.extracted} re-extracted, ${l.reused} reused, ${l.moved} moved, ${l.shifted} shifted; series runs ${l.series}`);
+    say('(a) line breaks in a 50,000-line module');
+    const breaks = await editLatency(50000, quick ? 20 : 40, 5, undefined, '\n');
+    await breaks.dispose();
+    const bl = breaks.stats.lastRun;
+    rows.splice(1, 0, { id: 'a3', target: 'line break -> diagnostics, 50,000-line module', limit: '<= 2x raw reparse', measured: `${fmt(breaks.lsp)} ms vs raw ${fmt(breaks.raw)} ms (CPU ${fmt(breaks.lspCpu.main)} vs ${fmt(breaks.rawCpu)})`, ratio: breaks.lsp / breaks.raw, max: 2 });
+    details.push(`(a) 50,000 lines, a line break typed and deleted: medians ${fmt(breaks.lsp)} ms vs ${fmt(breaks.raw)} ms; last run: ${bl.items} items, ${bl.moved} moved, ${bl.shifted} shifted, ${bl.assembled} assembled`);
     json.edit200 = { lsp: small.lsp, raw: small.raw, all: small.lspAll };
     json.edit50k = { lsp: big.lsp, raw: big.raw, lspAll: big.lspAll, rawAll: big.rawAll, stats: big.stats };
   }

@@ -184,7 +184,9 @@ export interface AnalysisStats {
     items: number;
     extracted: number;
     reused: number;
+    /** Moved items copied with new positions, and items moved by whole lines whose positions were shifted in place (a line break above them). */
     moved: number;
+    shifted: number;
     /** Items the model assembly walked (0 when the last model was patched: an edit inside function bodies). */
     assembled: number;
     seriesChanged: number;

@@ -63,7 +63,7 @@ export type RunStats = AnalysisStats['lastRun'];
 const FALLBACK_MS = 50;
 
 const emptyStats = (): RunStats => ({
-  modules: 0, incremental: 0, oneShot: 0, kinTrees: 0, kinItems: 0, items: 0, extracted: 0, reused: 0, moved: 0, assembled: 0,
+  modules: 0, incremental: 0, oneShot: 0, kinTrees: 0, kinItems: 0, items: 0, extracted: 0, reused: 0, moved: 0, shifted: 0, assembled: 0,
   seriesChanged: 0, series: 0, summaries: 0, stepsComputed: 0, stepsReused: 0, published: 0, ms: 0,
 });
 
@@ -688,6 +688,7 @@ export class Analyzer {
     c.extracted += s.extracted;
     c.reused += s.reused;
     c.moved += s.moved;
+    c.shifted += s.shifted;
     c.assembled += s.assembled;
   }
 

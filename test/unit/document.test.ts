@@ -104,13 +104,17 @@ describe('CDocument incremental parsing', () => {
       const total = inc.stats.items;
       assert.ok(total > 5000, `${total} items`);
       const line = 20001;
+      const fn = Object.values(first.functions).find((f) => f.range.start.line > line)!;
+      const was = fn.range.start.line;
+      const names = Object.keys(first.functions).length;
       doc.applyChanges([{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '\n' }]);
       const after = inc.update('big', [doc.asParsed()!]);
       assert.ok(inc.stats.extracted <= 2, JSON.stringify(inc.stats));
-      assert.ok(inc.stats.moved > 1000, JSON.stringify(inc.stats));
-      assert.equal(Object.keys(after.functions).length, Object.keys(first.functions).length);
-      const fn = Object.values(first.functions).find((f) => f.range.start.line > line)!;
-      assert.equal(after.functions[fn.name].range.start.line, fn.range.start.line + 1);
+      // The items below moved by a line: shifted in place, not copied; the model is patched.
+      assert.ok(inc.stats.shifted > 1000 && inc.stats.moved === 0, JSON.stringify(inc.stats));
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.equal(Object.keys(after.functions).length, names);
+      assert.equal(after.functions[fn.name].range.start.line, was + 1);
       assert.equal(JSON.stringify(after), JSON.stringify(extractModule('big', [{ path: '/w/big.c', text: doc.text }])));
     } finally {
       doc.dispose();
@@ -161,9 +165,21 @@ describe('CDocument incremental parsing', () => {
       m = change(repl, 'big_helper_1(NULL, 2); '.length, '');
       assert.equal(m.functions.big_helper_1.hasBodyFacts, false);
       assert.equal(JSON.stringify(m), fresh());
-      // A new line moves the items below: the model is assembled whole again.
+      // A new line moves the items below by a line: shifted in place, the model patched.
       m = change(body + 'alue'.length, 0, '\n');
-      assert.equal(inc.stats.assembled, total);
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.ok(inc.stats.shifted > 1000, JSON.stringify(inc.stats));
+      assert.equal(JSON.stringify(m), fresh());
+      // And removed again.
+      m = change(body + 'alue'.length, 1, '');
+      assert.equal(inc.stats.assembled, 0, JSON.stringify(inc.stats));
+      assert.equal(JSON.stringify(m), fresh());
+      // Text inserted before an item on its own line moves its columns: copied, assembled whole.
+      const structAt = doc.text.indexOf('struct big_ctx_', body);
+      m = change(structAt, 0, '/* c */ ');
+      assert.ok(inc.stats.moved >= 1 && inc.stats.assembled === inc.stats.items, JSON.stringify(inc.stats));
+      assert.equal(JSON.stringify(m), fresh());
+      m = change(structAt, '/* c */ '.length, '');
       assert.equal(JSON.stringify(m), fresh());
       // A function renamed: assembled whole.
       m = change(text.lastIndexOf(name, sig) + name.length, 0, 'x');

@@ -170,6 +170,12 @@ export interface ExtractStats {
   items: number;
   reused: number;
   moved: number;
+  /**
+   * Items moved by whole lines whose positions were shifted in place (documents only: their
+   * facts belong to this extractor and its models alone). Unlike moved items (copied with new
+   * positions), they leave the last model valid: it can still be patched (assembleChanged).
+   */
+  shifted: number;
   extracted: number;
   bodies: number;
   scopeChanged: boolean;
@@ -184,7 +190,7 @@ export interface ExtractStats {
   ms: { walk: number; extract: number; assemble: number };
 }
 
-const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, extracted: 0, bodies: 0, scopeChanged: false, kin: 0, assembled: 0, ms: { walk: 0, extract: 0, assemble: 0 } });
+const newStats = (): ExtractStats => ({ items: 0, reused: 0, moved: 0, shifted: 0, extracted: 0, bodies: 0, scopeChanged: false, kin: 0, assembled: 0, ms: { walk: 0, extract: 0, assemble: 0 } });
 
 export class IncrementalModuleExtractor {
   private files = new Map<string, FileState>();
@@ -454,8 +460,16 @@ export class IncrementalModuleExtractor {
       // After the first edit the item may have moved (checked in O(1): no position search
       // unless it did).
       if (entry && s >= firstEdit && !(sameLines && !editedLines.has(entry.start.line)) && !isAt(lines, entry.start, s)) {
-        entry = moveEntry(entry, lines.positionAt(s));
-        this.stats.moved++;
+        const to = lines.positionAt(s);
+        if (this.detach && to.character === entry.start.character) {
+          // Whole lines above it came or went (a line break typed or deleted): its positions
+          // are shifted where they are, and the model that shares them stays valid.
+          shiftEntry(entry, to.line - entry.start.line);
+          this.stats.shifted++;
+        } else {
+          entry = moveEntry(entry, to);
+          this.stats.moved++;
+        }
       } else this.stats.reused++;
       // The previous state is not used again: its items are updated in place (and drop any
       // node of the previous, deleted tree). update() forgets every state if it fails.
@@ -522,6 +536,11 @@ export class IncrementalModuleExtractor {
       if (start.line === old.start.line && start.character === old.start.character) {
         item.entry = old;
         this.stats.reused++;
+      } else if (this.detach && start.character === old.start.character) {
+        // The same text, whole lines away (see collectChanged): shifted in place.
+        shiftEntry(old, start.line - old.start.line);
+        item.entry = old;
+        this.stats.shifted++;
       } else {
         item.entry = moveEntry(old, start);
         this.stats.moved++;
@@ -1263,6 +1282,64 @@ function moveEntry(e: Entry, start: Position, path?: { from: string; to: string 
   };
   if (e.funcEntries) out.funcEntries = e.funcEntries.map((r) => ({ text: r.text, start: move(r.start), entry: copyDeep(r.entry, false, move, relink), owner: out }));
   return out;
+}
+
+/**
+ * Shifts every position of entry E (its facts, body facts, errors and records) by D_LINE
+ * lines, in place. A position reachable twice (a range shared by two facts) is shifted once:
+ * the positions are first marked (line -> -line - 1) as they are found, then shifted.
+ * Positions are otherwise never written after extraction; this is for the entries of a
+ * document's extractor, which share them with nothing but that extractor's models.
+ */
+function shiftEntry(e: Entry, dLine: number): void {
+  const found: Position[] = [];
+  const mark = (p: Position) => {
+    if (p.line < 0) return;
+    p.line = -p.line - 1;
+    found.push(p);
+  };
+  const range = (r: Range | undefined) => {
+    if (!r) return;
+    mark(r.start);
+    mark(r.end);
+  };
+  try {
+    mark(e.start);
+    const f = e.facts;
+    const fns = f.functions;
+    let only = 0;
+    for (const k in f) if (f[k as keyof ItemFacts] !== undefined) only++;
+    if (fns && fns.length === 1 && !fns[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined)) {
+      // A function definition or prototype (signature only: body facts are separate).
+      range(fns[0].range);
+      range(fns[0].nameRange);
+      range(fns[0].bodyRange);
+    } else positionsIn(f, mark);
+    if (e.body) positionsIn(e.body, mark);
+    for (const r of e.errors) range(r);
+    for (const r of e.unreadable) range(r);
+    for (const r of e.funcEntries ?? []) {
+      mark(r.start);
+      positionsIn(r.entry, mark);
+    }
+  } finally {
+    for (const p of found) p.line = -p.line - 1 + dLine;
+  }
+}
+
+/** Calls VISIT for every position ({line, character}) in plain extracted facts V. */
+function positionsIn(v: unknown, visit: (p: Position) => void): void {
+  if (typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    for (const x of v) positionsIn(x, visit);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.line === 'number' && typeof o.character === 'number') {
+    visit(o as unknown as Position);
+    return;
+  }
+  for (const k in o) positionsIn(o[k], visit);
 }
 
 /** The klp_func entries of a kin file by text. */
