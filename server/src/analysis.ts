@@ -128,6 +128,12 @@ export class Analyzer {
    */
   private readonly lookedUp = new Map<string, Map<string, CFunction[]>>();
   private readonly lookers = new Map<string, Set<string>>();
+  /**
+   * The last extract() shifted positions in place (a line break above items of an open
+   * document): the last model's positions changed with the new one's, so nothing may be
+   * compared with it (its series fingerprint, the originals others looked up in it).
+   */
+  private shiftedInPlace = false;
   private search: { names: string[]; next: number } | undefined;
   private timer: NodeJS.Immediate | undefined;
   private fallback: NodeJS.Timeout | undefined;
@@ -461,7 +467,7 @@ export class Analyzer {
    * that looked up a name it defines (or defined) and would now get another answer are
    * analysed again.
    */
-  private recheckLookups(key: string, before: ModuleModel | undefined, now: ModuleModel | undefined): void {
+  private recheckLookups(key: string, before: ModuleModel | undefined, now: ModuleModel | undefined, shifted = false): void {
     let added = false;
     for (const [name, users] of this.lookers) {
       if (!before?.functions[name] && !now?.functions[name]) continue;
@@ -470,7 +476,8 @@ export class Analyzer {
         if (u === key || this.pending.has(u)) continue;
         const seen = this.lookedUp.get(u)?.get(name);
         answer ??= this.functions(name);
-        if (seen && sameOriginals(seen, answer)) continue;
+        // (Shifted in place, the function is the same object at a new line: not comparable.)
+        if (seen && !shifted && sameOriginals(seen, answer)) continue;
         this.pending.add(u);
         added = true;
       }
@@ -552,8 +559,9 @@ export class Analyzer {
     const found = isLivepatchModule(model)
       ? moduleFindings(model, { functions: lookup, severity: this.settings.ruleSeverity, kernelApi: this.settings.kernelApi, sourceText: (f) => this.textOf(f), log: this.log, cumulativeExpected: cumulative })
       : [];
+    const shifted = this.shiftedInPlace;
     this.setLookups(key, lookups);
-    this.recheckLookups(key, previous, model);
+    this.recheckLookups(key, previous, model, shifted);
     const old = this.findings.get(key) ?? [];
     this.findings.set(key, found);
     for (const f of old) touched.add(f.file);
@@ -576,7 +584,7 @@ export class Analyzer {
       }
       if (added) { this.generation++; this.kick(); }
     }
-    this.checkSeriesFingerprint(key, model);
+    this.checkSeriesFingerprint(key, model, shifted);
   }
 
   /**
@@ -584,7 +592,7 @@ export class Analyzer {
    * series analysis reads) is compared with the previous one. Unchanged: the old summary
    * stays in use, so the series' step analyses stay valid.
    */
-  private checkSeriesFingerprint(key: string, model: ModuleModel): void {
+  private checkSeriesFingerprint(key: string, model: ModuleModel, shifted = false): void {
     if (!model.isLivepatch) {
       if (this.fingerprints.delete(key)) this.seriesChanged.add(key);
       return;
@@ -597,8 +605,10 @@ export class Analyzer {
     // The summary now, while the text extraction read is at hand (the series analysis reads it).
     this.summarize(model);
     const now: SeriesEntry = { model };
+    // (A fingerprint of the last model not made yet would be made from positions the
+    // update shifted in place: the module counts as changed.)
     const before = this.fingerprints.get(key);
-    if (before && this.fingerprintOf(before) === this.fingerprintOf(now)) {
+    if (before && !(shifted && before.fingerprint === undefined) && this.fingerprintOf(before) === this.fingerprintOf(now)) {
       const kept = this.summaries.get(before.model);
       if (kept) this.summaries.set(model, kept);
     } else this.seriesChanged.add(key);
@@ -641,6 +651,7 @@ export class Analyzer {
   }
 
   private extract(m: IndexedModule): ModuleModel {
+    this.shiftedInPlace = false;
     const open = m.files.some((f) => this.docs.get(f)?.c);
     if (!open) {
       this.dropExtractor(m.key);
@@ -678,6 +689,7 @@ export class Analyzer {
     }
     const model = state.extractor.update(m.name, parsed);
     this.addExtractStats(state.extractor.stats);
+    this.shiftedInPlace = state.extractor.stats.shifted > 0;
     return model;
   }
 
@@ -829,9 +841,9 @@ export class Analyzer {
       const f = this.models.get(key)?.functions[name];
       if (f) out.push(f);
     }
-    // An original whose file is also open as a module of its own counts once.
-    const seen = new Set(out.map((f) => `${f.file}\u0000${f.nameRange.start.line}:${f.nameRange.start.character}`));
-    for (const f of this.originals.get(name) ?? []) if (!seen.has(`${f.file}\u0000${f.nameRange.start.line}:${f.nameRange.start.character}`)) out.push(f);
+    // An original read from the disk of a file that is now a module of its own (opened in
+    // the editor) is that module's: its model, of the editor's text, wins.
+    for (const f of this.originals.get(name) ?? []) if (!this.index.indexedModulesOf(f.file).some((m) => this.models.has(m.key))) out.push(f);
     return sortFunctions(out);
   }
 

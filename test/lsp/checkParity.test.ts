@@ -140,8 +140,12 @@ describe('the editor shows what check shows (LSP over stdio vs check --format js
     const core = path.join(root, 'zz-core/transition.c');
     const lp = path.join(root, 'fixes/lp_core.c');
     const has011 = (d: { code?: string | number }[]) => d.some((x) => x.code === 'KLP011');
-    assert.ok(has011(c.diagnosticsOf(lp)), 'before the edit');
+    const where011 = (d: { code?: string | number; message: unknown }[]) => /\(transition\.c:(\d+)\)/.exec(String(d.find((x) => x.code === 'KLP011')?.message ?? ''))?.[1];
+    assert.equal(where011(c.diagnosticsOf(lp)), '3', 'before the edit');
     await c.open(core);
+    // A line break above the original (shifted in place in the editor): the message says where it is now.
+    await c.edit(core, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, '\n');
+    await c.waitDiagnostics(lp, (d) => where011(d) === '4', 'KLP011 pointing at the moved original', 15000);
     const at = c.text(core).indexOf('int t)') + 'int t'.length;
     const line = c.text(core).slice(0, at).split('\n').length - 1;
     const character = at - c.text(core).lastIndexOf('\n', at - 1) - 1;

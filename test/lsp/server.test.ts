@@ -329,6 +329,26 @@ describe('language server over stdio (dist/server.js)', function () {
     await c.close(one);
   });
 
+  it('line breaks typed above findings move them, series findings included (positions shifted in place)', async () => {
+    await c.open(two);
+    const first = await c.waitDiagnostics(two, (d, p) => p.version === 1);
+    const at = (ds: typeof first, code: string) => ds.filter((d) => d.code === code).map((d) => d.range.start.line);
+    assert.ok(at(first, 'KLP042').length && at(first, 'KLP021').length && at(first, 'KLP003').length, codes(first).join());
+    let version = 1;
+    for (const [n, insert] of [[1, true], [3, true], [4, false]] as const) {
+      const top = { line: 0, character: 0 };
+      version = insert
+        ? await c.edit(two, { start: top, end: top }, '\n'.repeat(n))
+        : await c.edit(two, { start: top, end: { line: n, character: 0 } }, '');
+      const ds = await c.waitDiagnostics(two, (d, p) => p.version === version, `diagnostics after ${insert ? 'adding' : 'removing'} ${n} lines`);
+      const shift = insert ? (n === 1 ? 1 : 4) : 0;
+      for (const code of ['KLP042', 'KLP021', 'KLP003']) assert.deepEqual(at(ds, code), at(first, code).map((l) => l + shift), `${code} after ${n} line(s) ${insert ? 'added' : 'removed'}`);
+      const stats = await c.request<{ lastRun: { shifted: number } }>('klp/analysisStats', undefined);
+      assert.ok(stats.lastRun.shifted > 0, JSON.stringify(stats.lastRun));
+    }
+    await c.close(two);
+  });
+
   it('a burst of edits ends with the diagnostics of the final text', async () => {
     await c.open(two);
     await c.waitDiagnostics(two, (d, p) => p.version === 1);
