@@ -717,7 +717,13 @@ export class IncrementalModuleExtractor {
       model.functions = table;
       model.globals = patch.last.globals;
       model.syntaxErrors = patch.last.syntaxErrors;
-      model.unreadable = patch.last.unreadable;
+      // (The same regions; the text of their lines may have changed beside them.)
+      model.unreadable = patch.last.unreadable.map((u) => {
+        if (u.kind !== 'syntax') return u;
+        const lines = files.find((f) => f.path === u.file)?.lines;
+        const text = lines ? unreadableText(lines, u.range) : u.text;
+        return text === u.text ? u : { ...u, text };
+      });
     }
     perFile.forEach((acc, i) => {
       for (const p of acc.patches) model.patches.push({ ...p, replace: { ...p.replace, assignments: [] }, enableCalls: [] });
@@ -1044,14 +1050,16 @@ function isBefore(a: Position, b: Position): boolean {
 /** Longest text shown for an unreadable region. */
 const UNREADABLE_TEXT = 60;
 
+/** What an unreadable region shows: its first line, trimmed and cut. */
+function unreadableText(lines: LineIndex, r: Range): string {
+  const t = lines.lineText(r.start.line).trim();
+  return t.length > UNREADABLE_TEXT ? t.slice(0, UNREADABLE_TEXT) + '…' : t;
+}
+
 /** What could not be read in a file: its syntax errors and its template placeholders, in source order. */
 function unreadableOf(src: ParsedSource, errors: Range[]): Unreadable[] {
   const lines = src.lines!;
-  const lineText = (r: Range) => {
-    const t = lines.lineText(r.start.line).trim();
-    return t.length > UNREADABLE_TEXT ? t.slice(0, UNREADABLE_TEXT) + '…' : t;
-  };
-  const out: Unreadable[] = errors.map((range) => ({ file: src.path, range, kind: 'syntax' as const, text: lineText(range) }));
+  const out: Unreadable[] = errors.map((range) => ({ file: src.path, range, kind: 'syntax' as const, text: unreadableText(lines, range) }));
   // (Placeholders are rare: the whole text is built only when the file has one.)
   if (textOf(src).includes('@@')) {
     const re = new RegExp(PLACEHOLDER_RE.source, 'g');
