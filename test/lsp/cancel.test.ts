@@ -22,6 +22,27 @@ interface Progress {
   value: { kind: 'begin' | 'report' | 'end'; title?: string; message?: string; cancellable?: boolean };
 }
 
+/**
+ * Cancels the index once its scan is done and the analysis under way, as a user would;
+ * returns the progress begin and the server's log line about the cancel.
+ */
+async function cancelWhileAnalysing(client: LspClient): Promise<{ begin: Progress; line: string }> {
+  const progress = () => client.progress as Progress[];
+  const begin = await client.until(() => progress().find((p) => p.value.kind === 'begin'), 'progress begin');
+  await client.until(() => progress().some((p) => p.token === begin.token && p.value.kind === 'report' && (p.value.message ?? '').startsWith('analysing')), 'the analysis phase', 30000);
+  await client.conn.sendNotification('window/workDoneProgress/cancel', { token: begin.token });
+  const line = await client.until(() => client.logs.find((l) => l.startsWith('indexing cancelled while analysing')), 'the cancellation', 30000);
+  return { begin, line };
+}
+
+/** Waits for the end of the server's first analysis run (the one a cancel stopped). */
+async function firstRunEnded(client: LspClient): Promise<void> {
+  for (let t = Date.now(); (await client.request<AnalysisStats>('klp/analysisStats', undefined)).runs < 1; ) {
+    assert.ok(Date.now() - t < 60000, 'the cancelled analysis run ends');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('cancelling the workspace index (LSP work-done progress)', function () {
   this.timeout(120000);
   let dir: string;
@@ -104,12 +125,7 @@ describe('cancelling the workspace index while it analyses (LSP work-done progre
     const client = c;
     const progress = () => client.progress as Progress[];
     const stats = () => client.request<AnalysisStats>('klp/analysisStats', undefined);
-    const begin = await client.until(() => progress().find((p) => p.value.kind === 'begin'), 'progress begin');
-    // Cancel once the scan is done and the analysis under way, as a user would.
-    await client.until(() => progress().some((p) => p.token === begin.token && p.value.kind === 'report' && (p.value.message ?? '').startsWith('analysing')), 'the analysis phase', 30000);
-    await client.conn.sendNotification('window/workDoneProgress/cancel', { token: begin.token });
-
-    const line = await client.until(() => client.logs.find((l) => l.startsWith('indexing cancelled while analysing')), 'the cancellation', 30000);
+    const { begin, line } = await cancelWhileAnalysing(client);
     await client.until(() => progress().some((p) => p.token === begin.token && p.value.kind === 'end'), 'progress end', 5000);
     const [, done, total] = /: (\d+) of (\d+) modules analysed; the other \d+ are analysed when/.exec(line) ?? [];
     assert.ok(done !== undefined, `the log line says how far the analysis got: ${line}`);
@@ -133,10 +149,7 @@ describe('cancelling the workspace index while it analyses (LSP work-done progre
     const two = path.join(dir, 'b-series/lp_two.c');
     // Wait for the end of the analysis run that was under way (it publishes once, at its end;
     // it was the first run of the server).
-    for (let t = Date.now(); (await stats()).runs < 1; ) {
-      assert.ok(Date.now() - t < 30000, 'the cancelled analysis run ends');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await firstRunEnded(client);
     for (const [file, list] of editorByFile(client, dir)) assert.deepEqual(list, cli.get(file), `${file}: partial or stale diagnostics`);
     assert.equal(client.diagnostics.get(uri(last)), undefined, 'lp_100.c was not analysed');
     assert.equal(client.diagnostics.get(uri(two)), undefined, 'lp_two.c was not analysed');
@@ -192,16 +205,9 @@ describe('cancelling the analysis in a folder of livepatches without klp.series'
   it('finishes a folder it started (its modules read each other), puts off the rest, and shows what check shows', async () => {
     c = await LspClient.start({ root: dir });
     const client = c;
-    const progress = () => client.progress as Progress[];
     const stats = () => client.request<AnalysisStats>('klp/analysisStats', undefined);
-    const begin = await client.until(() => progress().find((p) => p.value.kind === 'begin'), 'progress begin');
-    await client.until(() => progress().some((p) => p.token === begin.token && p.value.kind === 'report' && (p.value.message ?? '').startsWith('analysing')), 'the analysis phase', 30000);
-    await client.conn.sendNotification('window/workDoneProgress/cancel', { token: begin.token });
-    const line = await client.until(() => client.logs.find((l) => l.startsWith('indexing cancelled while analysing')), 'the cancellation', 30000);
-    for (let t = Date.now(); (await stats()).runs < 1; ) {
-      assert.ok(Date.now() - t < 60000, 'the cancelled analysis run ends');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const { line } = await cancelWhileAnalysing(client);
+    await firstRunEnded(client);
     // The folder without klp.series was under way: none of it is put off; the series after it is.
     const cov = (await stats()).coverage!;
     assert.ok(cov.modules > 101, JSON.stringify(cov));

@@ -1273,14 +1273,12 @@ function moveEntry(e: Entry, start: Position, path?: { from: string; to: string 
   const relink = path && path.from !== path.to ? path : undefined;
   const f = e.facts;
   let facts: ItemFacts = f;
-  let only = 0;
-  for (const k in f) if (f[k as keyof ItemFacts] !== undefined) only++;
-  if (only === 0) facts = f;
-  else if (f.functions && f.functions.length === 1 && !f.functions[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined) && (!relink || f.functions[0].file === relink.from)) {
+  const fn = signatureOnly(f);
+  if (fn === null) facts = f;
+  else if (fn && (!relink || fn.file === relink.from)) {
     // The common case: a function definition or prototype (signature only; body facts are separate).
-    const fn = f.functions[0];
     facts = { ...f, functions: [{ ...fn, file: relink ? relink.to : fn.file, range: range(fn.range), nameRange: range(fn.nameRange), bodyRange: fn.bodyRange && range(fn.bodyRange) }] };
-  } else if (f.globals && only === 1 && (!relink || f.globals.every((g) => g.file === relink.from))) {
+  } else if (f.globals && factCount(f) === 1 && (!relink || f.globals.every((g) => g.file === relink.from))) {
     facts = { globals: f.globals.map((g) => ({ ...g, file: relink ? relink.to : g.file, range: range(g.range) })) };
   } else facts = copyDeep(f, false, move, relink);
   const body = withBody && e.body ? copyDeep(e.body, false, move, relink) : undefined;
@@ -1290,6 +1288,25 @@ function moveEntry(e: Entry, start: Position, path?: { from: string; to: string 
   };
   if (e.funcEntries) out.funcEntries = e.funcEntries.map((r) => ({ text: r.text, start: move(r.start), entry: copyDeep(r.entry, false, move, relink), owner: out }));
   return out;
+}
+
+/** How many kinds of facts F holds. */
+function factCount(f: ItemFacts): number {
+  let n = 0;
+  for (const k in f) if (f[k as keyof ItemFacts] !== undefined) n++;
+  return n;
+}
+
+/**
+ * The facts of the commonest item, a function definition or prototype whose body facts are
+ * kept apart: its one signature (whose positions are its range, name and body ranges).
+ * Null: facts with nothing in them; undefined: any other facts.
+ */
+function signatureOnly(f: ItemFacts): CFunction | null | undefined {
+  const only = factCount(f);
+  if (only === 0) return null;
+  const fns = f.functions;
+  return fns && fns.length === 1 && !fns[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined) ? fns[0] : undefined;
 }
 
 /**
@@ -1313,16 +1330,12 @@ function shiftEntry(e: Entry, dLine: number): void {
   };
   try {
     mark(e.start);
-    const f = e.facts;
-    const fns = f.functions;
-    let only = 0;
-    for (const k in f) if (f[k as keyof ItemFacts] !== undefined) only++;
-    if (fns && fns.length === 1 && !fns[0].calls.length && only <= 2 && (only === 1 || f.mentionsKlp !== undefined)) {
-      // A function definition or prototype (signature only: body facts are separate).
-      range(fns[0].range);
-      range(fns[0].nameRange);
-      range(fns[0].bodyRange);
-    } else positionsIn(f, mark);
+    const sig = signatureOnly(e.facts);
+    if (sig) {
+      range(sig.range);
+      range(sig.nameRange);
+      range(sig.bodyRange);
+    } else if (sig === undefined) positionsIn(e.facts, mark);
     if (e.body) positionsIn(e.body, mark);
     for (const r of e.errors) range(r);
     for (const r of e.unreadable) range(r);
