@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AnalysisStats } from '../common/src/protocol';
+import { serverNodeFlags } from '../common/src/serverFlags';
 import { prepareSource } from '../core/src/cparse/parser';
 import { LineIndex } from '../core/src/text';
 import { LspClient, uri } from '../test/lsp/harness';
@@ -30,10 +31,10 @@ export function rssMB(pid: number): number {
 }
 
 /**
- * Node options of the server process: what the VS Code client passes (client/src/
- * languageClient.ts), unless KLP_BENCH_SERVER_NODE_OPTIONS says otherwise.
+ * Node options of the server process: what the VS Code client and `klp-studio lsp` pass
+ * (common/src/serverFlags.ts), unless KLP_BENCH_SERVER_NODE_OPTIONS says otherwise.
  */
-export const SERVER_NODE_OPTIONS = process.env.KLP_BENCH_SERVER_NODE_OPTIONS ?? '--max-semi-space-size=2';
+export const SERVER_NODE_OPTIONS = process.env.KLP_BENCH_SERVER_NODE_OPTIONS ?? serverNodeFlags().join(' ');
 
 /**
  * CPU ms of a process (all threads) or of its main thread only (V8's GC and wasm

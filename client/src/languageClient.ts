@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { LanguageClient, type LanguageClientOptions } from 'vscode-languageclient/node';
+import { serverNodeFlags } from '../../common/src/serverFlags';
 import { CrashPolicy } from './crashPolicy';
 import { SECTION } from './settings';
 
@@ -37,9 +38,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   // Spawned by us rather than through `TransportKind.stdio` so that the pid is ours to report.
   // ELECTRON_RUN_AS_NODE makes a desktop VS Code's Electron binary behave as Node.
   const serverOptions = async (): Promise<ChildProcess> => {
-    // A 2 MB young generation (V8's default grows to 16 MB per semi-space): about 30 MB less
-    // resident memory for a 50,000-line source at a small cost per edit (docs/PERFORMANCE.md).
-    child = spawn(process.execPath, ['--max-semi-space-size=2', serverModule, '--stdio', `--clientProcessId=${process.pid}`], {
+    // (Node's flags for the server: a small young generation, V8 threads sized to the machine.)
+    child = spawn(process.execPath, [...serverNodeFlags(), serverModule, '--stdio', `--clientProcessId=${process.pid}`], {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

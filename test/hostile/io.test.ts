@@ -166,8 +166,8 @@ describe('workspace safety: no program, no network, no write without a user acti
       const text = fs.readFileSync(path.join(ROOT, 'client/src', f), 'utf8');
       for (const m of text.matchAll(/spawn\(([^,]+),\s*\[([^\]]*)/g)) {
         assert.equal(m[1].trim(), 'process.execPath', `${f} starts ${m[1]}`);
-        // Node's own flags (e.g. '--max-semi-space-size=2') may come first; then our script.
-        assert.match(m[2], /^\s*(['"`]--[\w-]+(=\w+)?['"`],\s*)*(serverModule|cli)\b/, `${f} runs ${m[2]}`);
+        // Node's own flags (e.g. '--max-semi-space-size=2', or the server's: serverNodeFlags()) may come first; then our script.
+        assert.match(m[2], /^\s*((['"`]--[\w-]+(=\w+)?['"`]|\.\.\.serverNodeFlags\(\)),\s*)*(serverModule|cli)\b/, `${f} runs ${m[2]}`);
       }
     }
   });

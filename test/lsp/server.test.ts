@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type {
   CodeAction, CodeLens, Diagnostic, DocumentSymbol, Hover, Location, MarkupContent, SymbolInformation, TextEdit,
 } from 'vscode-languageserver-protocol/node';
+import { serverNodeFlags } from '../../common/src/serverFlags';
 import { ClientCommands, type SeriesOverview, type SimulateResult, type WorkspaceModule, type FileInfo } from '../../common/src/protocol';
 import { applyEdit, copyTree, find, LspClient, uri } from './harness';
 
@@ -440,6 +441,12 @@ describe('language server settings and third-party style clients', function () {
       const d = ds.find((x) => x.code === 'KLP042')!;
       assert.equal(d.relatedInformation, undefined);
       assert.match(msg(d), /lp_one\.c:\d+/);
+      // It runs the server with the Node flags the VS Code client passes (a child on the same stdio).
+      const children = fs.readFileSync(`/proc/${c.proc.pid}/task/${c.proc.pid}/children`, 'utf8').trim().split(/\s+/);
+      assert.equal(children.length, 1, `one child: ${children}`);
+      const argv = fs.readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0').slice(0, -1);
+      for (const f of serverNodeFlags()) assert.ok(argv.includes(f), `${f} in ${argv.join(' ')}`);
+      assert.deepEqual(argv.slice(-2), ['lsp', '--stdio']);
     } finally {
       assert.equal(await c.stop(), 0);
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // The extension loads in a real VS Code extension host, activates cheaply, registers its
 // commands and languages, and starts the language server process.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { api, EXTENSION_ID, wsUri } from './helpers';
 
@@ -29,6 +30,9 @@ describe('activation', () => {
     assert.ok(pid && pid !== process.pid, 'a server pid that is not the extension host');
     process.kill(pid, 0); // throws when no such process
     assert.ok(a.client.isRunning());
+    // With the server's Node flags (common/src/serverFlags.ts): what the benchmarks measure.
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    assert.ok(argv.includes('--max-semi-space-size=2') && argv.some((x) => /^--v8-pool-size=[1-4]$/.test(x)), argv.join(' '));
   });
 
   it('registers the commands of the "Livepatch" category', async () => {
