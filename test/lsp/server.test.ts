@@ -452,6 +452,26 @@ describe('language server settings and third-party style clients', function () {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('`klp-studio lsp`: SIGTERM to it ends the server child too (no orphan left)', async () => {
+    const dir = copyTree(FIXTURE);
+    const c = await LspClient.start({ root: dir, viaCli: true, capabilities: {} });
+    try {
+      const pid = c.proc.pid!;
+      const child = Number(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim());
+      assert.ok(child > 0);
+      const exited = new Promise<[number | null, string | null]>((r) => c.proc.once('exit', (code, sig) => r([code, sig])));
+      process.kill(pid, 'SIGTERM');
+      const [code] = await exited;
+      assert.equal(code, 128 + 15, 'the exit status of a server ended by SIGTERM');
+      const t0 = Date.now();
+      while (fs.existsSync(`/proc/${child}`) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(!fs.existsSync(`/proc/${child}`), `server child ${child} still running`);
+    } finally {
+      c.proc.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 function positionFor(text: string, offset: number) {
