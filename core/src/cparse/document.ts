@@ -238,8 +238,14 @@ function parse(prepared: PieceText, oldTree?: Tree | null, shouldStop?: () => bo
   return parsePrepared((index: number) => prepared.chunk(index), oldTree, shouldStop);
 }
 
-/** Same ERROR nodes and same top-level items (types and extents) in both trees. */
+/**
+ * Same ERROR nodes and same top-level items (types and extents) in both trees, and errors in
+ * both or in neither: a recovery by a MISSING token is an error but no ERROR node, and a
+ * fresh parse of the same text may need none (then a statement inside a function can differ
+ * while every top-level extent is the same).
+ */
 function sameShape(a: Tree, b: Tree): boolean {
+  if (a.rootNode.hasError !== b.rootNode.hasError) return false;
   const spans = (t: Tree) => {
     const out: string[] = [];
     for (const e of t.rootNode.descendantsOfType('ERROR')) if (e) out.push(`E${e.startIndex}:${e.endIndex}`);
