@@ -11,8 +11,7 @@ const NODE_DEFAULT_POOL = 4;
  * How many background threads V8 gets: one fewer than the cores, at least one, at most Node's
  * default. Node starts four whatever the machine. On two cores those threads (optimising
  * compilers, wasm tier-up, parallel garbage collection) took the main thread's core from it:
- * the 100-module workspace index took a fifth longer, an edit in a 50,000-line file half as
- * long again.
+ * the 100-module workspace index took a fifth longer, and the server's start a tenth.
  */
 export function v8PoolSize(cores: number = availableCores()): number {
   return Math.max(1, Math.min(NODE_DEFAULT_POOL, Math.floor(cores) - 1));

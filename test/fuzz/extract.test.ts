@@ -138,23 +138,11 @@ describe('fuzz: C extraction and rules', function () {
       { kind: 'duplicate', at: 1889293227, len: 76, to: 200139391 },
       { kind: 'replace', at: 170010344, len: 19, text: '.old_name = "*).states = #😀__init.objs = ' }, { kind: 'replace', at: 1622720463, len: 21, text: '񩭫򾸇' },
     ] as Parameters<typeof applyMutation>[1][];
-    const doc = new CDocument('/w/lp.c', text);
-    const inc = new IncrementalModuleExtractor();
-    try {
-      inc.update('lp', [doc.asParsed()!]);
-      let cur = text;
-      for (const m of ms) {
-        const next = applyMutation(cur, m);
-        doc.applyChanges([singleChange(cur, next)]);
-        cur = next;
-        const parsed = doc.asParsed()!;
-        const got = JSON.stringify(inc.update('lp', [parsed]));
-        assert.equal(got, JSON.stringify(extractModuleFromParsed('lp', [{ path: '/w/lp.c', text: cur, tree: parsed.tree, lines: new LineIndex(cur) }])));
-      }
-    } finally {
-      doc.dispose();
-      inc.dispose();
-    }
+    replayEdits(text, ms, (doc, inc, cur) => {
+      const parsed = doc.asParsed()!;
+      const got = JSON.stringify(inc.update('lp', [parsed]));
+      assert.equal(got, JSON.stringify(extractModuleFromParsed('lp', [{ path: '/w/lp.c', text: cur, tree: parsed.tree, lines: new LineIndex(cur) }])));
+    });
   });
 
   it('a tree whose only error is a MISSING token is settled to the fresh parse (found by the long run)', () => {
@@ -172,35 +160,23 @@ describe('fuzz: C extraction and rules', function () {
       { kind: 'replace', at: 786310802, len: 35, text: '񴮃񶅔𒛓𯸺񜱾𗠡򻧒󖒱񡻌󮋍' },
       { kind: 'delete', at: 1831385932, len: 122 },
     ] as Parameters<typeof applyMutation>[1][];
-    const doc = new CDocument('/w/lp.c', text);
-    const inc = new IncrementalModuleExtractor();
     let settled = 0;
-    try {
+    replayEdits(text, ms, (doc, inc, cur) => {
       inc.update('lp', [doc.asParsed()!]);
-      let cur = text;
-      for (const m of ms) {
-        const next = applyMutation(cur, m);
-        doc.applyChanges([singleChange(cur, next)]);
-        cur = next;
-        inc.update('lp', [doc.asParsed()!]);
-        const fresh = parsePrepared(prepareSource(cur).text)!;
-        try {
-          if (fresh.rootNode.hasError || !doc.asParsed()!.tree.rootNode.hasError) continue;
-          assert.ok(doc.settle(), 'settle() adopts the error-free fresh tree');
-          settled++;
-          const parsed = doc.asParsed()!;
-          assert.equal(parsed.tree.rootNode.toString(), fresh.rootNode.toString());
-          const got = JSON.stringify(inc.update('lp', [parsed]));
-          assert.equal(got, JSON.stringify(extractModuleFromParsed('lp', [{ path: '/w/lp.c', text: cur, tree: fresh, lines: new LineIndex(cur) }])));
-        } finally {
-          fresh.delete();
-        }
+      const fresh = parsePrepared(prepareSource(cur).text)!;
+      try {
+        if (fresh.rootNode.hasError || !doc.asParsed()!.tree.rootNode.hasError) return;
+        assert.ok(doc.settle(), 'settle() adopts the error-free fresh tree');
+        settled++;
+        const parsed = doc.asParsed()!;
+        assert.equal(parsed.tree.rootNode.toString(), fresh.rootNode.toString());
+        const got = JSON.stringify(inc.update('lp', [parsed]));
+        assert.equal(got, JSON.stringify(extractModuleFromParsed('lp', [{ path: '/w/lp.c', text: cur, tree: fresh, lines: new LineIndex(cur) }])));
+      } finally {
+        fresh.delete();
       }
-      assert.ok(settled > 0, 'the edits still reach the case (an incremental tree with an error a fresh parse has not)');
-    } finally {
-      doc.dispose();
-      inc.dispose();
-    }
+    });
+    assert.ok(settled > 0, 'the edits still reach the case (an incremental tree with an error a fresh parse has not)');
   });
 
   // tree-sitter's incremental reparse recovers from a syntax error differently from a fresh
@@ -299,4 +275,26 @@ function declarations(m: ModuleModel, edited: string, after: number, shift: numb
     license: m.license, moduleInit: m.moduleInit, moduleExit: m.moduleExit, isLivepatch: m.isLivepatch,
     shadowCalls: m.shadowCalls.filter((c) => c.inFunction !== edited), stateCalls: m.stateCalls.filter((c) => c.inFunction !== edited),
   });
+}
+
+/**
+ * Opens TEXT as a document with an incremental extractor (first update done), applies the
+ * mutations MS one by one as editor changes, and calls AFTER after each with the text now.
+ */
+function replayEdits(text: string, ms: Parameters<typeof applyMutation>[1][], after: (doc: CDocument, inc: IncrementalModuleExtractor, cur: string) => void): void {
+  const doc = new CDocument('/w/lp.c', text);
+  const inc = new IncrementalModuleExtractor();
+  try {
+    inc.update('lp', [doc.asParsed()!]);
+    let cur = text;
+    for (const m of ms) {
+      const next = applyMutation(cur, m);
+      doc.applyChanges([singleChange(cur, next)]);
+      cur = next;
+      after(doc, inc, cur);
+    }
+  } finally {
+    doc.dispose();
+    inc.dispose();
+  }
 }
